@@ -1,0 +1,62 @@
+/** AF_UNIX stream cases. */
+import { POLLOUT } from '../../src/constants.js';
+import { check, equal, fails, readExactly, readToEnd, str, text, unwrap, waitFor, type ConformanceCase } from '../harness.js';
+
+export const unixCases: ConformanceCase[] = [
+  {
+    group: 'unix',
+    name: 'server and client over a path',
+    requires: ['unix'],
+    async run({ net, env }) {
+      const path = env.unixPath('echo');
+      const l = unwrap(net.socket('unix', 'stream'), 'socket');
+      fails(net.listen(l, 4), 'EINVAL', 'listen before bind');
+      unwrap(net.bind(l, { family: 'unix', path }), 'bind');
+      equal(unwrap(net.getsockname(l), 'getsockname'), { family: 'unix', path }, 'bound name');
+      unwrap(net.listen(l, 4), 'listen');
+      const c = unwrap(net.socket('unix', 'stream', { nonBlocking: true }), 'socket');
+      unwrap(await net.connectAsync(c, { family: 'unix', path }, 5000), 'connect');
+      const a = unwrap(await net.acceptAsync(l, 5000), 'accept');
+      equal(a.address, { family: 'unix', path: '' }, 'client is unnamed');
+      equal(unwrap(net.getpeername(c), 'getpeername'), { family: 'unix', path }, 'peer is the path');
+      unwrap(await net.sendAllAsync(c, text('over unix')), 'send');
+      equal(str(await readExactly(net, a.fd, 9)), 'over unix', 'received');
+      unwrap(net.close(c), 'close');
+      equal((await readToEnd(net, a.fd)).byteLength, 0, 'EOF');
+    },
+  },
+  {
+    group: 'unix',
+    name: 'refused: missing path ENOENT, bound but not listening ECONNREFUSED',
+    requires: ['unix'],
+    async run({ net, env }) {
+      const missing = env.unixPath('missing');
+      const c = unwrap(net.socket('unix', 'stream', { nonBlocking: true }), 'socket');
+      fails(await net.connectAsync(c, { family: 'unix', path: missing }, 5000), 'ENOENT', 'no such path');
+      const path = env.unixPath('bound');
+      const b = unwrap(net.socket('unix', 'stream'), 'socket');
+      unwrap(net.bind(b, { family: 'unix', path }), 'bind');
+      const d = unwrap(net.socket('unix', 'stream', { nonBlocking: true }), 'socket');
+      fails(await net.connectAsync(d, { family: 'unix', path }, 5000), 'ECONNREFUSED', 'bound, not listening');
+    },
+  },
+  {
+    group: 'unix',
+    name: 'path in use: EADDRINUSE; sendto with an address on a connected stream: EISCONN',
+    requires: ['unix'],
+    async run({ net, env }) {
+      const path = env.unixPath('inuse');
+      const a = unwrap(net.socket('unix', 'stream'), 'socket');
+      unwrap(net.bind(a, { family: 'unix', path }), 'bind');
+      unwrap(net.listen(a, 2), 'listen');
+      const b = unwrap(net.socket('unix', 'stream'), 'socket');
+      fails(net.bind(b, { family: 'unix', path }), 'EADDRINUSE', 'second bind');
+      const c = unwrap(net.socket('unix', 'stream'), 'socket');
+      fails(net.sendto(c, text('x'), { family: 'unix', path }), 'EOPNOTSUPP', 'sendto on an unconnected unix stream');
+      unwrap(await net.connectAsync(c, { family: 'unix', path }, 5000), 'connect');
+      await waitFor(net, c, POLLOUT, 5000, 'connected');
+      fails(net.sendto(c, text('x'), { family: 'unix', path }), 'EISCONN', 'sendto on a connected unix stream');
+      check(unwrap(await net.acceptAsync(a, 5000), 'accept').fd > 0, 'accepted');
+    },
+  },
+];

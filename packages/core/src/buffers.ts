@@ -1,0 +1,114 @@
+/**
+ * Receive queues. The core owns every byte between the provider and the
+ * program; these queues keep chunks as the provider delivered them (no copy
+ * on arrival) and copy once, into the program's buffer, on read.
+ */
+import type { InetAddress } from './address.js';
+
+/** A FIFO of byte chunks with partial reads and peeks. */
+export class ByteQueue {
+  private chunks: Uint8Array[] = [];
+  /** Read offset into chunks[0]. */
+  private head = 0;
+  private total = 0;
+
+  /** Bytes queued. */
+  get length(): number {
+    return this.total;
+  }
+
+  /** Appends a chunk; the queue takes ownership (the caller must not reuse it). */
+  push(chunk: Uint8Array): void {
+    if (chunk.byteLength === 0) return;
+    this.chunks.push(chunk);
+    this.total += chunk.byteLength;
+  }
+
+  /**
+   * Copies up to `dest.byteLength` bytes into `dest`; consumes them unless
+   * `peek`. Returns the number of bytes copied.
+   */
+  read(dest: Uint8Array, peek = false): number {
+    let copied = 0;
+    let index = 0;
+    let offset = this.head;
+    while (copied < dest.byteLength && index < this.chunks.length) {
+      const chunk = this.chunks[index] as Uint8Array;
+      const n = Math.min(chunk.byteLength - offset, dest.byteLength - copied);
+      dest.set(chunk.subarray(offset, offset + n), copied);
+      copied += n;
+      offset += n;
+      if (offset === chunk.byteLength) {
+        index++;
+        offset = 0;
+      }
+    }
+    if (!peek) {
+      if (index > 0) this.chunks.splice(0, index);
+      this.head = offset;
+      this.total -= copied;
+    }
+    return copied;
+  }
+
+  /** Drops everything. */
+  clear(): void {
+    this.chunks = [];
+    this.head = 0;
+    this.total = 0;
+  }
+}
+
+/** One received datagram and its sender. */
+export interface Datagram {
+  readonly data: Uint8Array;
+  readonly from: InetAddress;
+}
+
+/** A FIFO of whole datagrams, bounded in payload bytes like a kernel queue. */
+export class DatagramQueue {
+  private items: Datagram[] = [];
+  private head = 0;
+  private total = 0;
+
+  /** Payload bytes queued. */
+  get bytes(): number {
+    return this.total;
+  }
+
+  /** Datagrams queued. */
+  get count(): number {
+    return this.items.length - this.head;
+  }
+
+  push(datagram: Datagram): void {
+    this.items.push(datagram);
+    this.total += datagram.data.byteLength;
+  }
+
+  /** The oldest datagram, without removing it. */
+  peek(): Datagram | undefined {
+    return this.items[this.head];
+  }
+
+  /** Removes and returns the oldest datagram. */
+  shift(): Datagram | undefined {
+    const d = this.items[this.head];
+    if (!d) return undefined;
+    this.items[this.head] = undefined as unknown as Datagram;
+    this.head++;
+    this.total -= d.data.byteLength;
+    // Compact now and then so the array does not grow without bound.
+    if (this.head > 64 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return d;
+  }
+
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+    this.total = 0;
+  }
+}

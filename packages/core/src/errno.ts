@@ -1,0 +1,233 @@
+/**
+ * errno tables: names ↔ numbers for Linux (what rawsock's syscall layer
+ * returns) and for the WASI numbering that Emscripten's libc uses.
+ *
+ * Linux values: https://man7.org/linux/man-pages/man3/errno.3.html
+ * (asm-generic/errno-base.h and errno.h). WASI values: wasi_snapshot_preview1
+ * `errno` enum, which Emscripten's musl adopts in bits/errno.h.
+ */
+
+/** Linux errno numbers, by name. rawsock's core speaks these everywhere. */
+export const LINUX_ERRNO = {
+  EPERM: 1,
+  ENOENT: 2,
+  ESRCH: 3,
+  EINTR: 4,
+  EIO: 5,
+  ENXIO: 6,
+  E2BIG: 7,
+  EBADF: 9,
+  EAGAIN: 11,
+  ENOMEM: 12,
+  EACCES: 13,
+  EFAULT: 14,
+  EBUSY: 16,
+  EEXIST: 17,
+  ENODEV: 19,
+  ENOTDIR: 20,
+  EISDIR: 21,
+  EINVAL: 22,
+  ENFILE: 23,
+  EMFILE: 24,
+  ENOTTY: 25,
+  ENOSPC: 28,
+  ESPIPE: 29,
+  EROFS: 30,
+  EPIPE: 32,
+  ERANGE: 34,
+  EDOM: 33,
+  ENAMETOOLONG: 36,
+  ENOSYS: 38,
+  ELOOP: 40,
+  EPROTO: 71,
+  EOVERFLOW: 75,
+  ENOTSOCK: 88,
+  EDESTADDRREQ: 89,
+  EMSGSIZE: 90,
+  EPROTOTYPE: 91,
+  ENOPROTOOPT: 92,
+  EPROTONOSUPPORT: 93,
+  ESOCKTNOSUPPORT: 94,
+  EOPNOTSUPP: 95,
+  EPFNOSUPPORT: 96,
+  EAFNOSUPPORT: 97,
+  EADDRINUSE: 98,
+  EADDRNOTAVAIL: 99,
+  ENETDOWN: 100,
+  ENETUNREACH: 101,
+  ENETRESET: 102,
+  ECONNABORTED: 103,
+  ECONNRESET: 104,
+  ENOBUFS: 105,
+  EISCONN: 106,
+  ENOTCONN: 107,
+  ESHUTDOWN: 108,
+  ETIMEDOUT: 110,
+  ECONNREFUSED: 111,
+  EHOSTDOWN: 112,
+  EHOSTUNREACH: 113,
+  EALREADY: 114,
+  EINPROGRESS: 115,
+  ECANCELED: 125,
+} as const;
+
+/** A name of an errno rawsock knows. */
+export type ErrnoName = keyof typeof LINUX_ERRNO;
+
+/** Shorthand used throughout core: `E.EAGAIN === 11`. */
+export const E = LINUX_ERRNO;
+
+/**
+ * WASI (wasi_snapshot_preview1) errno numbers, which Emscripten's libc uses
+ * for `errno`. Names without a WASI value (ESHUTDOWN, EHOSTDOWN, ...) are
+ * mapped to their closest WASI error by {@link linuxToWasiErrno}.
+ */
+export const WASI_ERRNO: Readonly<Partial<Record<ErrnoName, number>>> = {
+  E2BIG: 1,
+  EACCES: 2,
+  EADDRINUSE: 3,
+  EADDRNOTAVAIL: 4,
+  EAFNOSUPPORT: 5,
+  EAGAIN: 6,
+  EALREADY: 7,
+  EBADF: 8,
+  EBUSY: 10,
+  ECANCELED: 11,
+  ECONNABORTED: 13,
+  ECONNREFUSED: 14,
+  ECONNRESET: 15,
+  EDOM: 18,
+  EDESTADDRREQ: 17,
+  EEXIST: 20,
+  EFAULT: 21,
+  EHOSTUNREACH: 23,
+  EINPROGRESS: 26,
+  EINTR: 27,
+  EINVAL: 28,
+  EIO: 29,
+  EISCONN: 30,
+  EISDIR: 31,
+  ELOOP: 32,
+  EMFILE: 33,
+  EMSGSIZE: 35,
+  ENAMETOOLONG: 37,
+  ENETDOWN: 38,
+  ENETRESET: 39,
+  ENETUNREACH: 40,
+  ENFILE: 41,
+  ENOBUFS: 42,
+  ENODEV: 43,
+  ENOENT: 44,
+  ENOMEM: 48,
+  ENOPROTOOPT: 50,
+  ENOSPC: 51,
+  ENOSYS: 52,
+  ENOTCONN: 53,
+  ENOTDIR: 54,
+  ENOTSOCK: 57,
+  EOPNOTSUPP: 58,
+  ENOTTY: 59,
+  ENXIO: 60,
+  EOVERFLOW: 61,
+  EPERM: 63,
+  EPIPE: 64,
+  EPROTO: 65,
+  EPROTONOSUPPORT: 66,
+  EPROTOTYPE: 67,
+  ERANGE: 68,
+  EROFS: 69,
+  ESPIPE: 70,
+  ESRCH: 71,
+  ETIMEDOUT: 73,
+};
+
+const LINUX_BY_NUMBER = new Map<number, ErrnoName>(
+  (Object.entries(LINUX_ERRNO) as [ErrnoName, number][]).map(([name, n]) => [n, name]),
+);
+const WASI_BY_NUMBER = new Map<number, ErrnoName>(
+  (Object.entries(WASI_ERRNO) as [ErrnoName, number][]).map(([name, n]) => [n, name]),
+);
+
+/** Linux names that WASI lacks, and the WASI error a program sees instead. */
+const WASI_FALLBACK: Partial<Record<ErrnoName, ErrnoName>> = {
+  ESHUTDOWN: 'EPIPE',
+  EHOSTDOWN: 'EHOSTUNREACH',
+  ESOCKTNOSUPPORT: 'EPROTONOSUPPORT',
+  EPFNOSUPPORT: 'EAFNOSUPPORT',
+};
+
+/** The name of a Linux errno number (`11` → `'EAGAIN'`), or undefined. */
+export function errnoName(errno: number): ErrnoName | undefined {
+  return LINUX_BY_NUMBER.get(Math.abs(errno));
+}
+
+/** The Linux errno number of a name (`'EAGAIN'` → `11`), or undefined. */
+export function errnoNumber(name: string): number | undefined {
+  return (LINUX_ERRNO as Record<string, number>)[name];
+}
+
+/** Translates a Linux errno number to Emscripten/WASI numbering. Sign is kept. */
+export function linuxToWasiErrno(errno: number): number {
+  const sign = errno < 0 ? -1 : 1;
+  const name = LINUX_BY_NUMBER.get(Math.abs(errno));
+  if (name === undefined) return sign * (WASI_ERRNO.EIO as number);
+  const wasi = WASI_ERRNO[name] ?? WASI_ERRNO[WASI_FALLBACK[name] ?? 'EIO'];
+  return sign * (wasi as number);
+}
+
+/** Translates a WASI/Emscripten errno number to Linux numbering. Sign is kept. */
+export function wasiToLinuxErrno(errno: number): number {
+  const sign = errno < 0 ? -1 : 1;
+  const name = WASI_BY_NUMBER.get(Math.abs(errno));
+  return sign * (name === undefined ? LINUX_ERRNO.EIO : LINUX_ERRNO[name]);
+}
+
+/**
+ * An error carrying a Linux errno. Thrown inside core only to unwind a
+ * syscall; every public entry point catches it and returns `-errno`.
+ */
+export class ErrnoError extends Error {
+  readonly errno: number;
+  readonly code: ErrnoName | 'EUNKNOWN';
+  constructor(errno: number, message?: string) {
+    const code = errnoName(errno) ?? 'EUNKNOWN';
+    super(message ? `${code}: ${message}` : code);
+    this.name = 'ErrnoError';
+    this.errno = Math.abs(errno);
+    this.code = code;
+  }
+}
+
+/** Throws an {@link ErrnoError}; typed `never` so it narrows control flow. */
+export function fail(errno: number, message?: string): never {
+  throw new ErrnoError(errno, message);
+}
+
+/**
+ * The one helper every provider uses to turn a runtime error into a Linux
+ * errno. It understands, in order: a numeric `errno` (Node/libuv report it
+ * negative), a POSIX `code` string (`'ECONNREFUSED'`), and the provider's own
+ * table of runtime-specific names (Deno error class names such as
+ * `'AddrInUse'`, Bun codes). Anything else maps to `fallback`.
+ */
+export function errnoFromError(
+  err: unknown,
+  fallback: number = LINUX_ERRNO.EIO,
+  runtimeNames?: Readonly<Record<string, ErrnoName>>,
+): number {
+  if (typeof err === 'number') return errnoName(err) ? Math.abs(err) : fallback;
+  if (typeof err !== 'object' || err === null) return fallback;
+  const e = err as { code?: unknown; errno?: unknown; name?: unknown };
+  if (typeof e.code === 'string') {
+    const direct = errnoNumber(e.code);
+    if (direct !== undefined) return direct;
+    const mapped = runtimeNames?.[e.code];
+    if (mapped) return LINUX_ERRNO[mapped];
+  }
+  if (typeof e.errno === 'number' && errnoName(e.errno)) return Math.abs(e.errno);
+  if (typeof e.name === 'string') {
+    const mapped = runtimeNames?.[e.name];
+    if (mapped) return LINUX_ERRNO[mapped];
+  }
+  return fallback;
+}

@@ -1,0 +1,183 @@
+/**
+ * The host surface a runtime must offer for rawsock's POSIX state machine.
+ *
+ * A provider translates; it holds no POSIX policy. It never decides what
+ * errno a program sees for a state (EISCONN, EALREADY, ENOTCONN, ...) and
+ * never buffers without bound on its own: the core does that once, for every
+ * runtime. What a runtime cannot do is declared in {@link ProviderCapabilities}
+ * and the core turns the gap into the errno Linux would give (or a documented
+ * deviation), never a silent fake.
+ *
+ * Error convention: synchronous methods throw an {@link ErrnoError} (built
+ * with {@link errnoFromError}); asynchronous failures arrive as a Linux errno
+ * number through the `onError` callback of the events object.
+ *
+ * Buffers: a provider passes each received chunk to the core and must not
+ * reuse its memory afterwards; the core passes each chunk to `write`/`send`
+ * and will not touch it again, so a provider may keep it without copying.
+ */
+import type { Domain, InetAddress, SocketAddress } from './address.js';
+
+/** What a provider can do. The core checks these instead of guessing. */
+export interface ProviderCapabilities {
+  /** TCP sockets (AF_INET/AF_INET6, SOCK_STREAM). */
+  readonly tcp: boolean;
+  /** UDP sockets (AF_INET/AF_INET6, SOCK_DGRAM). */
+  readonly udp: boolean;
+  /** Unix-domain stream sockets with filesystem paths. */
+  readonly unix: boolean;
+  /** Linux abstract-namespace unix addresses (path starting with NUL). */
+  readonly unixAbstract: boolean;
+  /** IPv6 sockets. */
+  readonly ipv6: boolean;
+  /**
+   * A stream bind() reserves the address in the host at once and reports the
+   * assigned port; conflicts fail synchronously. When false the core records
+   * the requested address and the bind takes effect at listen/connect.
+   */
+  readonly syncStreamBind: boolean;
+  /** A connect from a bound endpoint uses the bound source address/port. */
+  readonly connectFromBound: boolean;
+  /** A datagram bind() takes effect synchronously and reports the port. */
+  readonly syncDatagramBind: boolean;
+  /** SO_REUSEPORT is honoured by the host. */
+  readonly reusePort: boolean;
+  /** Broadcast, TTL and multicast settings on datagram sockets. */
+  readonly multicast: boolean;
+  /** DNS lookups through {@link RawSocketProvider.lookup}. */
+  readonly dns: boolean;
+}
+
+/** Flags the core passes to a bind. */
+export interface BindOptions {
+  /** SO_REUSEADDR as the program set it. */
+  readonly reuseAddr: boolean;
+  /** SO_REUSEPORT as the program set it. */
+  readonly reusePort: boolean;
+  /** IPV6_V6ONLY as the program set it (IPv6 sockets only). */
+  readonly ipv6Only: boolean;
+}
+
+/** Callbacks for a connected stream; installed once with {@link StreamConnection.start}. */
+export interface StreamEvents {
+  /** Bytes from the peer. Called only while not paused (one late chunk after pause() is allowed). */
+  onData(chunk: Uint8Array): void;
+  /** The peer shut down its sending side (FIN). No onData follows. */
+  onEnd(): void;
+  /** `bytes` previously passed to write() have left the host's user-space buffer. */
+  onWritten(bytes: number): void;
+  /** The connection failed (ECONNRESET, EPIPE, ETIMEDOUT, ...). onClose follows. */
+  onError(errno: number): void;
+  /** The host handle is closed; no callback follows. */
+  onClose(): void;
+}
+
+/** An established stream connection (TCP or unix) in the host. */
+export interface StreamConnection {
+  /** Local endpoint, known once established. */
+  readonly localAddress: SocketAddress;
+  /** Remote endpoint, known once established. */
+  readonly remoteAddress: SocketAddress;
+  /** Installs the callbacks and starts delivery. Data never flows before this. */
+  start(events: StreamEvents): void;
+  /** Stops delivering data (flow control: the core's receive queue is full). */
+  pause(): void;
+  /** Resumes delivering data. */
+  resume(): void;
+  /** Queues bytes for sending; completion is reported with onWritten. */
+  write(chunk: Uint8Array): void;
+  /** Sends FIN after the queued bytes (shutdown(SHUT_WR)). */
+  end(): void;
+  /** Abortive close: RST to the peer, queued bytes dropped (SO_LINGER 0). */
+  reset(): void;
+  /** Releases the handle after the queued bytes and FIN are sent. */
+  close(): void;
+  /** TCP_NODELAY. No-op on unix sockets. */
+  setNoDelay(enable: boolean): void;
+  /** SO_KEEPALIVE with the idle time (TCP_KEEPIDLE) in seconds. No-op on unix sockets. */
+  setKeepAlive(enable: boolean, idleSeconds: number): void;
+}
+
+/** Callbacks for an outgoing connect. Exactly one of them is called, once. */
+export interface ConnectEvents {
+  onConnect(connection: StreamConnection): void;
+  onError(errno: number): void;
+}
+
+/**
+ * A stream socket in the host before it is connected or listening: what
+ * socket(AF_*, SOCK_STREAM) gives once it needs a host handle.
+ */
+export interface StreamEndpoint {
+  /** Binds synchronously and returns the bound address (port 0 → the assigned port). */
+  bind(address: SocketAddress, options: BindOptions): SocketAddress;
+  /**
+   * Starts listening. Each accepted connection is handed over paused (it
+   * delivers nothing until `start`). Binds to the wildcard address first if
+   * the endpoint is unbound; returns the listening address.
+   */
+  listen(backlog: number, onConnection: (connection: StreamConnection) => void, onError: (errno: number) => void): SocketAddress;
+  /** Connects asynchronously; from the bound address if bind() was called. */
+  connect(address: SocketAddress, events: ConnectEvents): void;
+  /** Releases the host handle (a listening one stops accepting). Idempotent. */
+  close(): void;
+}
+
+/** Callbacks for a datagram socket; installed once with {@link DatagramHandle.start}. */
+export interface DatagramEvents {
+  /** One whole datagram and its sender. */
+  onMessage(data: Uint8Array, from: InetAddress): void;
+  /** An asynchronous error the host reported (e.g. ECONNREFUSED from ICMP). */
+  onError(errno: number): void;
+}
+
+/** A UDP socket in the host. */
+export interface DatagramHandle {
+  /** Binds synchronously; returns the bound address. */
+  bind(address: InetAddress, options: BindOptions): InetAddress;
+  /** Installs callbacks and starts receiving. Called after a successful bind. */
+  start(events: DatagramEvents): void;
+  /**
+   * Optional kernel-level connect (so the host reports ICMP errors such as
+   * ECONNREFUSED and filters other senders). The core filters and addresses
+   * datagrams itself either way; this only adds the host's error reporting.
+   * May return the local address the host chose for the route (getsockname
+   * after a UDP connect reports the source address, not the wildcard).
+   */
+  connect?(address: InetAddress): InetAddress | void;
+  /** Undoes {@link DatagramHandle.connect}. */
+  disconnect?(): void;
+  /** Sends one datagram; `done` receives 0 or a Linux errno. */
+  send(data: Uint8Array, to: InetAddress, done: (errno: number) => void): void;
+  /** Stops delivery while the core's queue is full (datagrams may then be dropped, as a full kernel queue drops them). */
+  pause(): void;
+  /** Resumes delivery. */
+  resume(): void;
+  setBroadcast(enable: boolean): void;
+  setTTL(ttl: number): void;
+  setMulticastTTL(ttl: number): void;
+  setMulticastLoopback(enable: boolean): void;
+  addMembership(group: string, iface?: string): void;
+  dropMembership(group: string, iface?: string): void;
+  /** Releases the host handle. Idempotent. */
+  close(): void;
+}
+
+/** One result of a name lookup. */
+export interface LookupResult {
+  readonly family: 'ipv4' | 'ipv6';
+  readonly address: string;
+}
+
+/** The host surface for one runtime. */
+export interface RawSocketProvider {
+  /** Short name for messages: `'node'`, `'deno'`, `'bun'`, `'memory'`. */
+  readonly name: string;
+  readonly capabilities: ProviderCapabilities;
+  /** A fresh stream endpoint for the domain. Throws EAFNOSUPPORT if the domain is not supported. */
+  createStream(domain: Domain): StreamEndpoint;
+  /** A fresh datagram handle. Throws EAFNOSUPPORT if the family is not supported. */
+  createDatagram(family: 'ipv4' | 'ipv6'): DatagramHandle;
+  /** Resolves a host name; rejects with an ErrnoError (ENOENT for an unknown name). */
+  lookup(hostname: string, family: 'ipv4' | 'ipv6' | 'any'): Promise<LookupResult[]>;
+}

@@ -1,0 +1,171 @@
+/**
+ * What every socket has, whatever its type: identity, state, the pending
+ * error (SO_ERROR), shutdown bits, options, and readiness watchers.
+ */
+import type { Domain, SocketAddress } from '../address.js';
+import type { BindRegistry } from '../bind-registry.js';
+import { E, fail } from '../errno.js';
+import { microtask } from '../host.js';
+import type { CoreLimits } from '../limits.js';
+import type { RawSocketProvider } from '../provider.js';
+import { defaultOptionState, type SocketOptionState } from './options-state.js';
+import type { SocketState, StateTransition } from './state.js';
+
+/** Shared by all sockets of one table: the provider and process-wide policy. */
+export interface CoreContext {
+  readonly provider: RawSocketProvider;
+  readonly bindings: BindRegistry;
+  readonly limits: CoreLimits;
+  readonly readiness: ReadinessHub;
+  /** Called for every state change when set (debugging, tests). */
+  trace?: ((t: StateTransition) => void) | undefined;
+}
+
+/** A readiness watcher: called with the socket's full poll mask after changes. */
+export type ReadinessWatcher = (mask: number) => void;
+
+/**
+ * Coalesces readiness notifications: a socket that changes several times in
+ * one job notifies its watchers once, after the job, with its final mask.
+ */
+export class ReadinessHub {
+  private dirty = new Set<SocketBase>();
+  private scheduled = false;
+
+  mark(socket: SocketBase): void {
+    if (!socket.hasWatchers()) return;
+    this.dirty.add(socket);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      microtask(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const list = this.dirty;
+    this.dirty = new Set();
+    for (const socket of list) socket.notifyWatchers();
+  }
+}
+
+let nextSocketId = 1;
+
+export abstract class SocketBase {
+  /** Unique id for traces and maps (not an fd). */
+  readonly id = nextSocketId++;
+  readonly domain: Domain;
+  /** SOCK_STREAM or SOCK_DGRAM. */
+  readonly type: number;
+  /** IPPROTO_TCP, IPPROTO_UDP, or 0 for unix. */
+  readonly protocol: number;
+  protected readonly ctx: CoreContext;
+  private _state: SocketState = 'fresh';
+  /** O_NONBLOCK; shared by dup'ed fds, as the open file description is. */
+  nonBlocking = false;
+  /** SO_ERROR: the asynchronous error not yet reported. */
+  pendingError = 0;
+  /** shutdown(SHUT_RD) was called (Linux RCV_SHUTDOWN set by us). */
+  shutRd = false;
+  /** shutdown(SHUT_WR) was called, or the socket can no longer send. */
+  shutWr = false;
+  readonly opts: SocketOptionState = defaultOptionState();
+  /** Number of fds referring to this socket (dup shares one socket). */
+  refs = 0;
+  private watchers: Set<ReadinessWatcher> | undefined;
+
+  constructor(ctx: CoreContext, domain: Domain, type: number, protocol: number) {
+    this.ctx = ctx;
+    this.domain = domain;
+    this.type = type;
+    this.protocol = protocol;
+  }
+
+  get state(): SocketState {
+    return this._state;
+  }
+
+  /** The one place a socket changes state. */
+  protected transition(to: SocketState, reason: string): void {
+    const from = this._state;
+    if (from === to) return;
+    this._state = to;
+    this.ctx.trace?.({ socketId: this.id, from, to, reason });
+    this.changed();
+  }
+
+  /** Records an asynchronous error for SO_ERROR and wakes watchers. */
+  protected setError(errno: number): void {
+    this.pendingError = errno;
+    this.changed();
+  }
+
+  /** Reads and clears SO_ERROR. */
+  takeError(): number {
+    const e = this.pendingError;
+    if (e !== 0) {
+      this.pendingError = 0;
+      this.changed();
+    }
+    return e;
+  }
+
+  /** Something observable changed: schedule watcher notification. */
+  changed(): void {
+    this.ctx.readiness.mark(this);
+  }
+
+  /** Registers a readiness watcher; returns the function that removes it. */
+  watch(watcher: ReadinessWatcher): () => void {
+    (this.watchers ??= new Set()).add(watcher);
+    return () => {
+      this.watchers?.delete(watcher);
+    };
+  }
+
+  hasWatchers(): boolean {
+    return this.watchers !== undefined && this.watchers.size > 0;
+  }
+
+  notifyWatchers(): void {
+    if (!this.watchers) return;
+    const mask = this.pollMask();
+    for (const w of [...this.watchers]) w(mask);
+  }
+
+  /** Throws ENOTSOCK-free EBADF if the socket was closed under a caller. */
+  protected assertOpen(): void {
+    if (this._state === 'closed') fail(E.EBADF);
+  }
+
+  /** The poll mask Linux would report for this socket (all events, unfiltered). */
+  abstract pollMask(): number;
+  /** Local address as getsockname reports it. */
+  abstract localAddress(): SocketAddress;
+  /** Peer address as getpeername reports it; throws ENOTCONN. */
+  abstract peerAddress(): SocketAddress;
+  /** Bytes readable now (FIONREAD). */
+  abstract readableBytes(): number;
+  /** Releases host resources; called when the last fd closes. */
+  abstract destroy(): void;
+  /** Applies an option that needs the host (noDelay, keepalive, TTL...). */
+  abstract applyOption(name: keyof SocketOptionState): void;
+
+  /** Marks the socket closed (after destroy). */
+  protected markClosed(reason: string): void {
+    this.transition('closed', reason);
+    this.watchers = undefined;
+  }
+}
+
+/** The wildcard/unnamed address of a domain, as getsockname reports for an unbound socket. */
+export function unboundAddress(domain: Domain): SocketAddress {
+  switch (domain) {
+    case 'ipv4':
+      return { family: 'ipv4', address: '0.0.0.0', port: 0 };
+    case 'ipv6':
+      return { family: 'ipv6', address: '::', port: 0, flowinfo: 0, scopeId: 0 };
+    case 'unix':
+      return { family: 'unix', path: '' };
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * A SOCK_DGRAM socket (UDP) with Linux's observable behaviour: udp(7),
+ * datagram_poll and udp_recvmsg in the kernel. Message boundaries are kept,
+ * a short read truncates (MSG_TRUNC), a connected socket only hears its peer.
+ */
+import { canonicalIP, type InetAddress, type SocketAddress } from '../address.js';
+import type { Binding } from '../bind-registry.js';
+import { DatagramQueue } from '../buffers.js';
+import {
+  MSG_PEEK,
+  MSG_TRUNC,
+  POLLERR,
+  POLLHUP,
+  POLLIN,
+  POLLOUT,
+  POLLRDHUP,
+  POLLRDNORM,
+  POLLWRBAND,
+  POLLWRNORM,
+  SHUT_RD,
+  SHUT_RDWR,
+  SHUT_WR,
+  SOCK_DGRAM,
+  UDP_MAX_PAYLOAD_V4,
+  UDP_MAX_PAYLOAD_V6,
+} from '../constants.js';
+import { E, fail } from '../errno.js';
+import type { DatagramHandle } from '../provider.js';
+import { SocketBase, unboundAddress, type CoreContext } from './base.js';
+import type { SocketOptionState } from './options-state.js';
+
+/** What recvfrom/recvmsg learn besides the bytes. */
+export interface DatagramReceipt {
+  /** The return value of recv: bytes copied, or the full length with MSG_TRUNC in flags. */
+  readonly result: number;
+  /** The datagram was longer than the buffer (msg_flags MSG_TRUNC). */
+  readonly truncated: boolean;
+  readonly from: InetAddress;
+}
+
+function sameEndpoint(a: InetAddress, b: InetAddress): boolean {
+  return a.port === b.port && canonicalIP(a.address) === canonicalIP(b.address);
+}
+
+export class DatagramSocket extends SocketBase {
+  private handle: DatagramHandle | undefined;
+  private local: InetAddress | undefined;
+  private peer: InetAddress | undefined;
+  private binding: Binding | undefined;
+  private readonly rx = new DatagramQueue();
+  private paused = false;
+  private txInFlight = 0;
+
+  constructor(ctx: CoreContext, domain: 'ipv4' | 'ipv6', protocol: number) {
+    super(ctx, domain, SOCK_DGRAM, protocol);
+  }
+
+  private get family(): 'ipv4' | 'ipv6' {
+    return this.domain as 'ipv4' | 'ipv6';
+  }
+
+  private receiveLimit(): number {
+    return this.opts.rcvbuf || this.ctx.limits.datagramReceiveBytes;
+  }
+
+  private sendLimit(): number {
+    return this.opts.sndbuf || this.ctx.limits.streamSendBytes;
+  }
+
+  // ---------------------------------------------------------------- bind / connect
+
+  bind(address: InetAddress): void {
+    if (this.local) fail(E.EINVAL);
+    const binding: Binding = {
+      protocol: 'udp',
+      address,
+      reuseAddr: this.opts.reuseAddr,
+      reusePort: this.opts.reusePort,
+      v6Only: this.opts.v6Only,
+      listening: false,
+    };
+    if (address.port !== 0 && !this.ctx.bindings.admits(binding)) fail(E.EADDRINUSE);
+    const handle = this.ctx.provider.createDatagram(this.family);
+    let bound: InetAddress;
+    try {
+      bound = handle.bind(address, { reuseAddr: this.opts.reuseAddr, reusePort: this.opts.reusePort, ipv6Only: this.opts.v6Only });
+    } catch (e) {
+      handle.close();
+      throw e;
+    }
+    this.handle = handle;
+    this.local = bound;
+    this.binding = { ...binding, address: bound };
+    this.ctx.bindings.add(this.binding);
+    handle.start({
+      onMessage: (data, from) => this.onMessage(data, from),
+      onError: (errno) => this.setError(errno),
+    });
+    this.applyHostOptions();
+    this.transition('bound', 'bind');
+  }
+
+  /** Linux binds an unbound UDP socket to the wildcard and an ephemeral port on first use. */
+  private autobind(): void {
+    if (!this.local) this.bind(unboundAddress(this.family) as InetAddress);
+  }
+
+  /** connect(2): sets the default destination and filters other senders. */
+  connect(address: InetAddress): void {
+    this.autobind();
+    this.peer = address;
+    const local = this.handle?.connect?.(address);
+    if (local) this.local = local;
+    this.transition('connected', 'connect');
+  }
+
+  /** connect(2) with AF_UNSPEC: dissolves the association. */
+  disconnect(): void {
+    if (!this.peer) return;
+    this.peer = undefined;
+    this.handle?.disconnect?.();
+    if (this.binding) this.local = this.binding.address as InetAddress;
+    this.transition(this.local ? 'bound' : 'fresh', 'disconnect');
+  }
+
+  // ---------------------------------------------------------------- data path
+
+  private onMessage(data: Uint8Array, from: InetAddress): void {
+    if (this.state === 'closed') return;
+    if (this.peer && !sameEndpoint(from, this.peer)) return;
+    const limit = this.receiveLimit();
+    // A full receive queue drops, as the kernel's does.
+    if (this.rx.bytes + data.byteLength > limit && this.rx.count > 0) return;
+    this.rx.push({ data, from });
+    if (!this.paused && this.rx.bytes >= limit) {
+      this.paused = true;
+      this.handle?.pause();
+    }
+    this.changed();
+  }
+
+  /** sendto(2). `to` undefined means "the connected peer". Returns bytes sent. */
+  send(data: Uint8Array, to: InetAddress | undefined, _flags: number): number {
+    if (this.shutWr) fail(E.EPIPE);
+    const err = this.takeError();
+    if (err) fail(err);
+    const dest = to ?? this.peer;
+    if (!dest) fail(E.EDESTADDRREQ);
+    const max = this.family === 'ipv4' ? UDP_MAX_PAYLOAD_V4 : UDP_MAX_PAYLOAD_V6;
+    if (data.byteLength > max) fail(E.EMSGSIZE);
+    if (this.txInFlight > 0 && this.txInFlight + data.byteLength > this.sendLimit()) fail(E.EAGAIN);
+    this.autobind();
+    const handle = this.handle as DatagramHandle;
+    const chunk = data.slice();
+    this.txInFlight += chunk.byteLength;
+    handle.send(chunk, dest, (errno) => {
+      this.txInFlight -= chunk.byteLength;
+      // The host reports send failures late; Linux would have returned them
+      // from sendto itself, so the next call on this socket sees them.
+      if (errno && this.state !== 'closed') this.setError(errno);
+      else this.changed();
+    });
+    return data.byteLength;
+  }
+
+  /** recvfrom(2). Throws EAGAIN when no datagram is queued. */
+  recv(dest: Uint8Array, flags: number): DatagramReceipt {
+    const next = this.rx.peek();
+    if (!next) {
+      const err = this.takeError();
+      fail(err || E.EAGAIN);
+    }
+    const n = Math.min(dest.byteLength, next.data.byteLength);
+    dest.set(next.data.subarray(0, n));
+    if ((flags & MSG_PEEK) === 0) {
+      this.rx.shift();
+      if (this.paused && this.rx.bytes < this.receiveLimit() / 2) {
+        this.paused = false;
+        this.handle?.resume();
+      }
+      this.changed();
+    }
+    const truncated = next.data.byteLength > n;
+    return { result: flags & MSG_TRUNC ? next.data.byteLength : n, truncated, from: next.from };
+  }
+
+  // ---------------------------------------------------------------- shutdown / close
+
+  shutdown(how: number): void {
+    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) fail(E.EINVAL);
+    // inet_shutdown sets the bits even when it then says ENOTCONN.
+    if (how !== SHUT_WR) this.shutRd = true;
+    if (how !== SHUT_RD) this.shutWr = true;
+    this.changed();
+    if (!this.peer) fail(E.ENOTCONN);
+  }
+
+  destroy(): void {
+    if (this.state === 'closed') return;
+    this.handle?.close();
+    this.handle = undefined;
+    this.ctx.bindings.remove(this.binding);
+    this.binding = undefined;
+    this.rx.clear();
+    this.markClosed('close');
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  pollMask(): number {
+    if (this.state === 'closed') return 0;
+    let mask = 0;
+    if (this.pendingError) mask |= POLLERR;
+    if (this.shutRd) mask |= POLLRDHUP | POLLIN | POLLRDNORM;
+    if (this.shutRd && this.shutWr) mask |= POLLHUP;
+    if (this.rx.count > 0) mask |= POLLIN | POLLRDNORM;
+    if (this.txInFlight < this.sendLimit()) mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
+    return mask;
+  }
+
+  localAddress(): SocketAddress {
+    return this.local ?? unboundAddress(this.family);
+  }
+
+  peerAddress(): SocketAddress {
+    if (!this.peer) fail(E.ENOTCONN);
+    return this.peer;
+  }
+
+  /** FIONREAD on UDP: the size of the next datagram (udp_ioctl SIOCINQ). */
+  readableBytes(): number {
+    return this.rx.peek()?.data.byteLength ?? 0;
+  }
+
+  applyOption(name: keyof SocketOptionState): void {
+    if (name === 'rcvbuf' && this.paused && this.rx.bytes < this.receiveLimit() / 2) {
+      this.paused = false;
+      this.handle?.resume();
+    }
+    if (this.handle) this.applyHostOption(this.handle, name);
+  }
+
+  /** Options set before bind reach the host once it has a handle. */
+  private applyHostOptions(): void {
+    const h = this.handle;
+    if (!h) return;
+    if (this.opts.broadcast) this.applyHostOption(h, 'broadcast');
+    if (this.opts.ttl !== -1 || this.opts.unicastHops !== -1) this.applyHostOption(h, 'ttl');
+    if (this.opts.multicastTtl !== 1 || this.opts.multicastHops !== 1) this.applyHostOption(h, 'multicastTtl');
+    if (!this.opts.multicastLoop || !this.opts.multicastLoop6) this.applyHostOption(h, 'multicastLoop');
+    for (const key of this.opts.memberships) {
+      const [group, iface] = key.split('|') as [string, string];
+      h.addMembership(group, iface || undefined);
+    }
+  }
+
+  private applyHostOption(h: DatagramHandle, name: keyof SocketOptionState): void {
+    const v6 = this.family === 'ipv6';
+    switch (name) {
+      case 'broadcast':
+        h.setBroadcast(this.opts.broadcast);
+        break;
+      case 'ttl':
+      case 'unicastHops': {
+        const ttl = v6 ? this.opts.unicastHops : this.opts.ttl;
+        h.setTTL(ttl === -1 ? 64 : ttl);
+        break;
+      }
+      case 'multicastTtl':
+      case 'multicastHops':
+        h.setMulticastTTL(v6 ? this.opts.multicastHops : this.opts.multicastTtl);
+        break;
+      case 'multicastLoop':
+      case 'multicastLoop6':
+        h.setMulticastLoopback(v6 ? this.opts.multicastLoop6 : this.opts.multicastLoop);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Joins or leaves a multicast group (IP_ADD/DROP_MEMBERSHIP, IPV6_JOIN/LEAVE_GROUP). */
+  membership(join: boolean, group: string, iface: string | undefined): void {
+    const key = `${group}|${iface ?? ''}`;
+    const has = this.opts.memberships.has(key);
+    if (join && has) fail(E.EADDRINUSE);
+    if (!join && !has) fail(E.EADDRNOTAVAIL);
+    if (join) {
+      this.opts.memberships.add(key);
+      this.handle?.addMembership(group, iface);
+    } else {
+      this.opts.memberships.delete(key);
+      this.handle?.dropMembership(group, iface);
+    }
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * The fd table: numbers → sockets, socket creation, dup/close, and
+ * readiness queries over fds (poll, subscriptions, async wait).
+ */
+import type { Domain } from './address.js';
+import { BindRegistry } from './bind-registry.js';
+import {
+  AF_INET,
+  AF_INET6,
+  AF_UNIX,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  POLLERR,
+  POLLHUP,
+  POLLNVAL,
+  SOCK_CLOEXEC,
+  SOCK_DGRAM,
+  SOCK_NONBLOCK,
+  SOCK_STREAM,
+  SOCK_TYPE_MASK,
+} from './constants.js';
+import { E, fail } from './errno.js';
+import { startTimer } from './host.js';
+import { DEFAULT_LIMITS, type CoreLimits } from './limits.js';
+import type { RawSocketProvider } from './provider.js';
+import { ReadinessHub, type CoreContext, type SocketBase } from './socket/base.js';
+import { DatagramSocket } from './socket/datagram.js';
+import type { StateTransition } from './socket/state.js';
+import { StreamSocket } from './socket/stream.js';
+
+/** Options for a {@link SocketTable}. */
+export interface SocketTableOptions {
+  /** The host surface (NodeProvider, MemoryProvider, ...). */
+  readonly provider: RawSocketProvider;
+  /** Overrides for the default limits. */
+  readonly limits?: Partial<CoreLimits>;
+  /** Lowest fd number handed out (default 3, after stdio). */
+  readonly firstFd?: number;
+  /** Called for every socket state change (debugging, tests). */
+  readonly trace?: (t: StateTransition) => void;
+  /**
+   * True for fds that are open but are not sockets (files, pipes, stdio);
+   * socket calls on them fail with ENOTSOCK instead of EBADF. Default: the
+   * fds below `firstFd`.
+   */
+  readonly isOtherFd?: (fd: number) => boolean;
+}
+
+/** One requested fd in a poll set. */
+export interface PollRequest {
+  readonly fd: number;
+  /** Events of interest (POLLIN, POLLOUT, ...). */
+  readonly events: number;
+}
+
+interface FdEntry {
+  readonly socket: SocketBase;
+  cloexec: boolean;
+}
+
+export type AnySocket = StreamSocket | DatagramSocket;
+
+export class SocketTable {
+  readonly context: CoreContext;
+  private readonly fds = new Map<number, FdEntry>();
+  private readonly firstFd: number;
+  private readonly isOtherFd: (fd: number) => boolean;
+
+  constructor(options: SocketTableOptions) {
+    this.context = {
+      provider: options.provider,
+      bindings: new BindRegistry(),
+      limits: { ...DEFAULT_LIMITS, ...options.limits },
+      readiness: new ReadinessHub(),
+      trace: options.trace,
+    };
+    this.firstFd = options.firstFd ?? 3;
+    this.isOtherFd = options.isOtherFd ?? ((fd) => fd >= 0 && fd < this.firstFd);
+  }
+
+  /** Number of open fds. */
+  get size(): number {
+    return this.fds.size;
+  }
+
+  /** All open fds, ascending. */
+  openFds(): number[] {
+    return [...this.fds.keys()].sort((a, b) => a - b);
+  }
+
+  /**
+   * socket(2): validates domain/type/protocol like Linux and returns the new
+   * fd. Throws EAFNOSUPPORT, EINVAL (bad type or flags), EPROTONOSUPPORT,
+   * ESOCKTNOSUPPORT, EMFILE.
+   */
+  socket(domainNumber: number, typeWithFlags: number, protocol: number): number {
+    const domain = domainFromNumber(domainNumber);
+    const type = typeWithFlags & SOCK_TYPE_MASK;
+    if ((typeWithFlags & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC)) !== 0) fail(E.EINVAL);
+    if (type < 1 || type > 10) fail(E.EINVAL);
+    const caps = this.context.provider.capabilities;
+    let socket: AnySocket;
+    if (type === SOCK_STREAM) {
+      if (domain === 'unix') {
+        if (protocol !== 0) fail(E.EPROTONOSUPPORT);
+        if (!caps.unix) fail(E.EAFNOSUPPORT);
+      } else {
+        if (protocol !== 0 && protocol !== IPPROTO_TCP) fail(E.EPROTONOSUPPORT);
+        if (!caps.tcp || (domain === 'ipv6' && !caps.ipv6)) fail(E.EAFNOSUPPORT);
+      }
+      socket = new StreamSocket(this.context, domain, domain === 'unix' ? 0 : IPPROTO_TCP);
+    } else if (type === SOCK_DGRAM) {
+      // AF_UNIX datagram sockets are not provided by any runtime API.
+      if (domain === 'unix') fail(E.ESOCKTNOSUPPORT);
+      if (protocol !== 0 && protocol !== IPPROTO_UDP) fail(E.EPROTONOSUPPORT);
+      if (!caps.udp || (domain === 'ipv6' && !caps.ipv6)) fail(E.EAFNOSUPPORT);
+      socket = new DatagramSocket(this.context, domain, IPPROTO_UDP);
+    } else {
+      // SOCK_RAW, SOCK_SEQPACKET and others: not offered by any runtime.
+      fail(domain === 'unix' ? E.ESOCKTNOSUPPORT : E.EPROTONOSUPPORT);
+    }
+    socket.nonBlocking = (typeWithFlags & SOCK_NONBLOCK) !== 0;
+    return this.install(socket, (typeWithFlags & SOCK_CLOEXEC) !== 0);
+  }
+
+  /** Puts a socket in the table at the lowest free fd; throws EMFILE when full. */
+  install(socket: SocketBase, cloexec = false, fd?: number): number {
+    if (this.fds.size >= this.context.limits.maxSockets) fail(E.EMFILE);
+    const n = fd ?? this.lowestFree(this.firstFd);
+    if (this.fds.has(n)) fail(E.EBADF);
+    socket.refs++;
+    this.fds.set(n, { socket, cloexec });
+    return n;
+  }
+
+  private lowestFree(from: number): number {
+    let n = from;
+    while (this.fds.has(n)) n++;
+    return n;
+  }
+
+  /** True if `fd` is an open socket of this table. */
+  has(fd: number): boolean {
+    return this.fds.has(fd);
+  }
+
+  /** The socket behind `fd`; throws EBADF, or ENOTSOCK for an open non-socket fd. */
+  get(fd: number): AnySocket {
+    const entry = this.fds.get(fd);
+    if (!entry) fail(this.isOtherFd(fd) ? E.ENOTSOCK : E.EBADF);
+    return entry.socket as AnySocket;
+  }
+
+  /** The socket behind `fd` if it is a stream socket; EBADF, else `otherwise`. */
+  stream(fd: number, otherwise: number): StreamSocket {
+    const s = this.get(fd);
+    if (!(s instanceof StreamSocket)) fail(otherwise);
+    return s;
+  }
+
+  /** FD_CLOEXEC of an fd. */
+  cloexec(fd: number): boolean {
+    const entry = this.fds.get(fd);
+    if (!entry) fail(E.EBADF);
+    return entry.cloexec;
+  }
+
+  setCloexec(fd: number, on: boolean): void {
+    const entry = this.fds.get(fd);
+    if (!entry) fail(E.EBADF);
+    entry.cloexec = on;
+  }
+
+  /** dup(2)/F_DUPFD: a second fd for the same socket (sharing O_NONBLOCK). */
+  dup(fd: number, minFd?: number): number {
+    const entry = this.fds.get(fd);
+    if (!entry) fail(E.EBADF);
+    return this.install(entry.socket, false, this.lowestFree(minFd ?? this.firstFd));
+  }
+
+  /** close(2): the socket is destroyed when its last fd closes. */
+  close(fd: number): void {
+    const entry = this.fds.get(fd);
+    if (!entry) fail(E.EBADF);
+    this.fds.delete(fd);
+    entry.socket.refs--;
+    if (entry.socket.refs === 0) entry.socket.destroy();
+  }
+
+  /** Closes every fd. */
+  closeAll(): void {
+    for (const fd of this.openFds()) this.close(fd);
+  }
+
+  /**
+   * poll(2) without waiting: the revents for each request (POLLNVAL for a
+   * bad fd; POLLERR and POLLHUP always reported, as Linux does).
+   */
+  pollNow(requests: readonly PollRequest[], revents?: Int32Array | number[]): number[] {
+    const out: number[] = (revents as number[]) ?? new Array<number>(requests.length);
+    for (let i = 0; i < requests.length; i++) out[i] = this.revents(requests[i] as PollRequest);
+    return out;
+  }
+
+  /** revents of one request. */
+  revents(req: PollRequest): number {
+    if (req.fd < 0) return 0; // poll(2): negative fds are ignored.
+    const entry = this.fds.get(req.fd);
+    if (!entry) return POLLNVAL;
+    return entry.socket.pollMask() & (req.events | POLLERR | POLLHUP);
+  }
+
+  /**
+   * Waits until at least one request is ready or `timeoutMs` passes
+   * (negative = forever, 0 = just check). Resolves to the revents array.
+   */
+  wait(requests: readonly PollRequest[], timeoutMs: number): Promise<number[]> {
+    const first = this.pollNow(requests);
+    if (timeoutMs === 0 || first.some((r) => r !== 0)) return Promise.resolve(first);
+    return new Promise((resolve) => {
+      const unwatch: (() => void)[] = [];
+      let cancelTimer: (() => void) | undefined;
+      const finish = () => {
+        for (const u of unwatch) u();
+        cancelTimer?.();
+        resolve(this.pollNow(requests));
+      };
+      for (const req of requests) {
+        const entry = this.fds.get(req.fd);
+        if (!entry) continue;
+        unwatch.push(
+          entry.socket.watch((mask) => {
+            if (mask & (req.events | POLLERR | POLLHUP)) finish();
+          }),
+        );
+      }
+      if (timeoutMs > 0) cancelTimer = startTimer(finish, timeoutMs);
+    });
+  }
+
+  /**
+   * Subscribes to readiness changes of one fd: `listener` gets the full poll
+   * mask after every change (coalesced per job). Returns the unsubscribe
+   * function. This is what an event-driven embedder hooks.
+   */
+  subscribe(fd: number, listener: (mask: number) => void): () => void {
+    return this.get(fd).watch(listener);
+  }
+}
+
+/** Maps AF_* to a Domain; throws EAFNOSUPPORT. */
+export function domainFromNumber(af: number): Domain {
+  switch (af) {
+    case AF_INET:
+      return 'ipv4';
+    case AF_INET6:
+      return 'ipv6';
+    case AF_UNIX:
+      return 'unix';
+    default:
+      return fail(E.EAFNOSUPPORT);
+  }
+}
