@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The conformance cases ship too, so any provider can check itself.
+  entry: { index: 'src/index.ts', conformance: 'conformance/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -8,6 +8,7 @@ import type { Result } from '../src/api.js';
 import { RawSockets } from '../src/api.js';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT } from '../src/constants.js';
 import { errnoName, errnoNumber } from '../src/errno.js';
+import { fromUtf8, sleep, startTimer, utf8 } from '../src/host.js';
 import type { RawSocketProvider } from '../src/provider.js';
 
 /** What a runtime supplies to run the cases. */
@@ -60,17 +61,17 @@ export async function runCase(c: ConformanceCase, env: ConformanceEnv): Promise<
   const net = new RawSockets({ provider: env.createProvider() });
   const deferred: (() => void | Promise<void>)[] = [];
   const t: CaseContext = { net, env, defer: (fn) => void deferred.push(fn) };
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancel: (() => void) | undefined;
   const limit = c.timeoutMs ?? 20_000;
   try {
     await Promise.race([
       c.run(t),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ConformanceFailure(`${c.name}: timed out after ${limit} ms`)), limit);
+        cancel = startTimer(() => reject(new ConformanceFailure(`${c.name}: timed out after ${limit} ms`)), limit);
       }),
     ]);
   } finally {
-    clearTimeout(timer);
+    cancel?.();
     for (const fn of deferred.reverse()) await fn();
     net.closeAll();
   }
@@ -210,8 +211,9 @@ export async function readToEnd(net: RawSockets, fd: number, timeoutMs = 5000): 
   return out;
 }
 
-export const text = (s: string) => new TextEncoder().encode(s);
-export const str = (b: Uint8Array) => new TextDecoder().decode(b);
+export const text = utf8;
+export const str = fromUtf8;
+export { sleep };
 
 /** Deterministic pseudo-random bytes (xorshift32), so a failure is reproducible. */
 export function patternBytes(n: number, seed: number): Uint8Array {

@@ -3,6 +3,7 @@
  * `@rawsock/core/conformance` exports it so a provider outside this repo can
  * check itself the same way.
  */
+import { deviationCases } from './cases/deviations.js';
 import { errorCases } from './cases/errors.js';
 import { ipv6Cases } from './cases/ipv6.js';
 import { optionCases } from './cases/options.js';
@@ -23,4 +24,5 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...pollCases,
   ...optionCases,
   ...errorCases,
+  ...deviationCases,
 ];

@@ -21,3 +21,25 @@ export function startTimer(callback: () => void, ms: number): () => void {
 export function microtask(callback: () => void): void {
   host.queueMicrotask(callback);
 }
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => startTimer(resolve, ms));
+}
+
+interface HostText {
+  TextEncoder: new () => { encode(text: string): Uint8Array };
+  TextDecoder: new () => { decode(bytes: Uint8Array): string };
+}
+
+const text = globalThis as unknown as HostText;
+
+/** UTF-8 bytes of a string (every target runtime has TextEncoder). */
+export function utf8(textValue: string): Uint8Array {
+  return new text.TextEncoder().encode(textValue);
+}
+
+/** A string from UTF-8 bytes. */
+export function fromUtf8(bytes: Uint8Array): string {
+  return new text.TextDecoder().decode(bytes);
+}

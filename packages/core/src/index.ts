@@ -21,3 +21,4 @@ export { SocketSyscalls, type SyscallOut, type SyscallOptions } from './syscalls
 export { RawSockets, type Result, type ReceivedMessage, type Accepted, type DomainName, type SocketTypeName } from './api.js';
 export { StreamSocket } from './socket/stream.js';
 export { DatagramSocket, type DatagramReceipt } from './socket/datagram.js';
+export * from './memory/index.js';

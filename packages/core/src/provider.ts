@@ -113,13 +113,17 @@ export interface StreamEndpoint {
   bind(address: SocketAddress, options: BindOptions): SocketAddress;
   /**
    * Starts listening. Each accepted connection is handed over paused (it
-   * delivers nothing until `start`). Binds to the wildcard address first if
-   * the endpoint is unbound; returns the listening address.
+   * delivers nothing until `start`). The core always binds first (it
+   * autobinds the wildcard itself); returns the listening address.
    */
   listen(backlog: number, onConnection: (connection: StreamConnection) => void, onError: (errno: number) => void): SocketAddress;
   /** Connects asynchronously; from the bound address if bind() was called. */
   connect(address: SocketAddress, events: ConnectEvents): void;
-  /** Releases the host handle (a listening one stops accepting). Idempotent. */
+  /**
+   * Releases the host handle (a listening one stops accepting). Idempotent.
+   * Closing mid-connect cancels the connect: neither connect callback fires.
+   * After onConnect the connection owns the host socket and this is a no-op.
+   */
   close(): void;
 }
 
@@ -159,7 +163,7 @@ export interface DatagramHandle {
   setMulticastLoopback(enable: boolean): void;
   addMembership(group: string, iface?: string): void;
   dropMembership(group: string, iface?: string): void;
-  /** Releases the host handle. Idempotent. */
+  /** Releases the host handle. Idempotent. A pending send's `done` may still fire. */
   close(): void;
 }
 

@@ -33,6 +33,7 @@ import {
   tcpPair,
   text,
   unwrap,
+  sleep,
   waitFor,
   type ConformanceCase,
 } from '../harness.js';
@@ -363,12 +364,12 @@ export const tcpCases: ConformanceCase[] = [
       const unsubscribe = unwrap(net.subscribe(server, (m) => masks.push(m)), 'subscribe');
       unwrap(await net.sendAllAsync(client, text('ping')), 'send');
       await waitFor(net, server, POLLIN, 5000, 'data');
-      await new Promise((r) => setTimeout(r, 0));
+      await sleep(0);
       check(masks.some((m) => (m & POLLIN) !== 0), `no POLLIN notification in ${JSON.stringify(masks)}`);
       unsubscribe();
       const before = masks.length;
       unwrap(net.recv(server, 10), 'recv');
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(10);
       equal(masks.length, before, 'no notification after unsubscribe');
     },
   },

@@ -1,7 +1,7 @@
 /** UDP cases: datagrams, connected filtering, truncation, autobind. */
 import { MSG_PEEK, MSG_TRUNC, POLLIN, POLLOUT } from '../../src/constants.js';
 import type { RawSockets } from '../../src/api.js';
-import { check, equal, fails, hasBits, loopback, maskOf, portOf, str, text, unwrap, waitFor, type ConformanceCase } from '../harness.js';
+import { check, equal, fails, hasBits, loopback, maskOf, portOf, sleep, str, text, unwrap, waitFor, type ConformanceCase } from '../harness.js';
 
 function udp(net: RawSockets, family: 'ipv4' | 'ipv6' = 'ipv4', bind = true): { fd: number; port: number } {
   const fd = unwrap(net.socket(family, 'dgram'), 'socket');
@@ -59,7 +59,7 @@ export const udpCases: ConformanceCase[] = [
       unwrap(net.sendto(b.fd, text('signal'), loopback.ipv4(a.port)), 'peer sends');
       const got = unwrap(await net.recvfromAsync(a.fd, 100, 5000), 'recv');
       equal(str(got.data), 'signal', 'only the peer is heard');
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
       fails(net.recv(a.fd, 100), 'EAGAIN', 'the stranger was filtered');
       unwrap(net.send(a.fd, text('to peer')), 'send to the connected peer');
       equal(str(unwrap(await net.recvfromAsync(b.fd, 100, 5000), 'b recv').data), 'to peer', 'b got it');
@@ -81,7 +81,7 @@ export const udpCases: ConformanceCase[] = [
       for (const m of ['abcdefgh', 'ABCDEFGH', '12345678']) unwrap(net.sendto(client.fd, text(m), loopback.ipv4(server.port)), 'send');
       await waitFor(net, server.fd, POLLIN, 5000, 'datagram');
       const deadline = Date.now() + 2000;
-      while (Date.now() < deadline && unwrap(net.available(server.fd), 'FIONREAD') !== 8) await new Promise((r) => setTimeout(r, 5));
+      while (Date.now() < deadline && unwrap(net.available(server.fd), 'FIONREAD') !== 8) await sleep(5);
       equal(unwrap(net.available(server.fd), 'FIONREAD'), 8, 'FIONREAD = next datagram size');
       const peeked = unwrap(net.recvfrom(server.fd, 3, MSG_PEEK), 'peek');
       equal(str(peeked.data), 'abc', 'peek cut');

@@ -9,7 +9,8 @@
  *
  * Lifecycle of a side: open → (close) closing → dead → released.
  *   closing: close() was called; queued bytes and FIN still go out; nothing
- *     more is received (bytes arriving now are answered with RST).
+ *     more is received (bytes arriving now are answered with RST). A close()
+ *     with unread bytes in the receive buffer is a reset() instead (Linux).
  *   dead: nothing more moves; onError (if any and close() was not called)
  *     and onClose are still to be delivered.
  *   released: onClose delivered (or, never started, dropped silently).
@@ -153,8 +154,17 @@ export class MemoryStreamConnection implements StreamConnection {
     this.#kick();
   }
 
+  /**
+   * Sends what is queued, then FIN, then releases. As on Linux, closing
+   * with unread bytes in the receive buffer is abortive instead: the peer
+   * gets RST (ECONNRESET) and queued bytes are dropped.
+   */
   close(): void {
     if (this.#userClosed || this.#state === 'released') return;
+    if (this.#state === 'open' && this.#in.bytes > 0) {
+      this.reset();
+      return;
+    }
     this.#userClosed = true;
     this.#in.clear();
     if (this.#state === 'open') {

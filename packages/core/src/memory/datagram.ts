@@ -43,6 +43,13 @@ function cost(data: Uint8Array): number {
   return Math.max(1, data.length);
 }
 
+/** A small deterministic hash of a source address and port. */
+function flowHash(from: Peer): number {
+  let h = from.port;
+  for (let i = 0; i < from.ip.addr.length; i++) h = (Math.imul(h, 31) + from.ip.addr.charCodeAt(i)) | 0;
+  return h >>> 0;
+}
+
 export class MemoryDatagramHandle implements DatagramHandle {
   readonly family: 'ipv4' | 'ipv6';
   readonly #network: MemoryNetwork;
@@ -220,7 +227,8 @@ export class MemoryDatagramHandle implements DatagramHandle {
 
   /** Canonical text of a multicast group this handle may join (an IPv6 handle may also join IPv4 groups). */
   #group(group: string): string {
-    const ip = toIp({ family: group.includes(':') ? 'ipv6' : 'ipv4', address: group, port: 0 }, group.includes(':') ? 'ipv6' : 'ipv4');
+    const family = group.includes(':') ? 'ipv6' : 'ipv4';
+    const ip = toIp({ family, address: group, port: 0 }, family);
     if (typeof ip === 'number' || !isMulticast(ip)) fail(E.EINVAL, 'not a multicast group');
     if (this.family === 'ipv4' && ip.v === 6) fail(E.EINVAL);
     return ip.addr;
@@ -270,10 +278,12 @@ export class MemoryDatagramHandle implements DatagramHandle {
       members.forEach((h, i) => h.#enqueue(i === 0 ? data : data.slice(), from));
       return false;
     }
+    // Connected handles outrank bound ones, as in Linux's UDP lookup; an
+    // SO_REUSEPORT group is chosen by a hash of the source, so a flow sticks.
     const chosen = selectBinding(
       bindings,
       (b) => b.score(target) + ((b.owner as MemoryDatagramHandle).#peer ? 8 : 0),
-      () => this.#network.nextRoundRobin(),
+      () => flowHash(from),
     );
     if (chosen) {
       (chosen.owner as MemoryDatagramHandle).#enqueue(data, from);

@@ -76,6 +76,7 @@ function overlap(a: string | null, b: string | null, any: string): boolean {
  * Linux's rule (inet_csk_bind_conflict, simplified to one user): two
  * bindings of one port whose addresses overlap conflict unless both set
  * SO_REUSEPORT, or both set SO_REUSEADDR and neither is listening.
+ * (UDP never listens, so SO_REUSEADDR on both is enough there.)
  */
 function conflicts(scope: BindScope, flags: BindFlags, listening: boolean, other: PortBinding<unknown>): boolean {
   if (!overlap(scope.v4, other.v4, ANY4) && !overlap(scope.v6, other.v6, ANY6)) return false;
@@ -119,10 +120,16 @@ export class PortTable<T> {
     return binding;
   }
 
-  /** Marks `binding` listening; throws EADDRINUSE if that now conflicts (Linux re-checks at listen). */
+  /**
+   * Marks `binding` listening. Linux re-checks the port at listen() against
+   * the others' current state (inet_csk_get_port with relax): throws
+   * EADDRINUSE if another overlapping binding is listening by now (or never
+   * shared the port). Bindings that merely exist with SO_REUSEADDR, such as
+   * connections a previous listener accepted, do not stop it.
+   */
   listen(binding: PortBinding<T>): void {
     for (const other of this.#ports.get(binding.port) ?? []) {
-      if (other !== binding && conflicts(binding, binding.flags, true, other)) fail(E.EADDRINUSE);
+      if (other !== binding && conflicts(binding, binding.flags, false, other)) fail(E.EADDRINUSE);
     }
     binding.listening = true;
   }

@@ -113,6 +113,13 @@ export class StreamSocket extends SocketBase {
 
   bind(address: SocketAddress): void {
     if (this.state !== 'fresh' || this.local) fail(E.EINVAL);
+    this.bindAddress(address);
+    this.explicitBind = true;
+    this.transition('bound', 'bind');
+  }
+
+  /** Reserves `address` in the host and the registry; sets `local`. */
+  private bindAddress(address: SocketAddress): void {
     if (!this.isUnix && address.family !== 'unix' && address.port !== 0) {
       // Check before touching the host so a refused bind has no side effect.
       const probe: Binding = {
@@ -135,8 +142,6 @@ export class StreamSocket extends SocketBase {
       throw e;
     }
     this.local = bound;
-    this.explicitBind = true;
-    this.transition('bound', 'bind');
   }
 
   /**
@@ -172,6 +177,11 @@ export class StreamSocket extends SocketBase {
     }
     // unix(7): listen on an unbound unix socket is EINVAL (no autobind here).
     if (this.isUnix && !this.local) fail(E.EINVAL);
+    if (!this.local) {
+      // Linux autobinds the wildcard and an ephemeral port; binding here
+      // (not inside the provider's listen) carries SO_REUSEADDR and friends.
+      this.bindAddress(unboundAddress(this.domain));
+    }
     if (this.binding) {
       // Going to LISTEN re-checks the port against every other holder.
       this.hold(this.binding.address, true);
@@ -187,15 +197,6 @@ export class StreamSocket extends SocketBase {
     } catch (e) {
       if (this.binding) this.binding.listening = false;
       throw e;
-    }
-    if (!this.binding && !this.isUnix) {
-      try {
-        this.hold(address, true);
-      } catch (e) {
-        endpoint.close();
-        this.endpoint = undefined;
-        throw e;
-      }
     }
     this.local = address;
     this.transition('listening', 'listen');

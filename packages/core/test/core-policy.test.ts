@@ -1,0 +1,115 @@
+/**
+ * Core policy that needs a controlled provider: late UDP send errors, the
+ * accept-queue bound, bind registry, state traces, readiness coalescing.
+ */
+import { describe, expect, it } from 'vitest';
+import { RawSockets } from '../src/api.js';
+import { E } from '../src/errno.js';
+import { MemoryProvider } from '../src/memory/index.js';
+import type { DatagramHandle, RawSocketProvider } from '../src/provider.js';
+import type { StateTransition } from '../src/socket/state.js';
+import { POLLIN, SOL_SOCKET, SO_ERROR } from '../src/constants.js';
+
+const v4 = (port = 0) => ({ family: 'ipv4' as const, address: '127.0.0.1', port });
+
+/** MemoryProvider whose datagram sends all fail with `errno`, like an unreachable network. */
+function failingSends(errno: number): RawSocketProvider {
+  const inner = new MemoryProvider();
+  return {
+    name: 'failing-sends',
+    capabilities: inner.capabilities,
+    createStream: (d) => inner.createStream(d),
+    lookup: (h, f) => inner.lookup(h, f),
+    createDatagram(family) {
+      const h = inner.createDatagram(family);
+      return new Proxy(h, {
+        get(target, prop) {
+          if (prop === 'send') return ((_d, _to, done) => queueMicrotask(() => done(errno))) as DatagramHandle['send'];
+          const v = Reflect.get(target, prop);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+    },
+  };
+}
+
+describe('core policy', () => {
+  it('a UDP send error the host reports late reaches the next call and SO_ERROR (deviation)', async () => {
+    const net = new RawSockets({ provider: failingSends(E.ENETUNREACH) });
+    const fd = net.socket('ipv4', 'dgram').value!;
+    expect(net.sendto(fd, new Uint8Array(4), v4(9))).toEqual({ ok: true, value: 4 });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(net.sendto(fd, new Uint8Array(4), v4(9))).toMatchObject({ ok: false, code: 'ENETUNREACH' });
+    expect(net.sendto(fd, new Uint8Array(4), v4(9)).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(net.getsockopt(fd, SOL_SOCKET, SO_ERROR)).toEqual({ ok: true, value: E.ENETUNREACH });
+    net.closeAll();
+  });
+
+  it('connections beyond limits.maxAcceptQueue are reset (deviation: backlog itself is not the bound)', async () => {
+    const net = new RawSockets({ provider: new MemoryProvider(), limits: { maxAcceptQueue: 2 } });
+    const l = net.socket('ipv4', 'stream').value!;
+    net.bind(l, v4());
+    net.listen(l, 1);
+    const port = (net.getsockname(l).value as { port: number }).port;
+    const results = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const c = net.socket('ipv4', 'stream').value!;
+        const r = await net.connectAsync(c, v4(port), 2000);
+        await new Promise((res) => setTimeout(res, 20));
+        return r.ok ? net.recv(c, 1) : r;
+      }),
+    );
+    // Two wait in the queue (recv: EAGAIN); the third was reset.
+    expect(results.filter((r) => !r.ok && r.code === 'EAGAIN')).toHaveLength(2);
+    expect(results.filter((r) => !r.ok && r.code === 'ECONNRESET')).toHaveLength(1);
+    net.closeAll();
+  });
+
+  it('every state change is traced', async () => {
+    const seen: StateTransition[] = [];
+    const net = new RawSockets({ provider: new MemoryProvider(), trace: (t) => seen.push(t) });
+    const l = net.socket('ipv4', 'stream').value!;
+    net.bind(l, v4());
+    net.listen(l, 4);
+    const c = net.socket('ipv4', 'stream').value!;
+    await net.connectAsync(c, net.getsockname(l).value!, 2000);
+    net.closeAll();
+    const path = seen.map((t) => `${t.from}>${t.to}`);
+    expect(path).toEqual(expect.arrayContaining(['fresh>bound', 'bound>listening', 'fresh>connecting', 'connecting>connected', 'listening>closed']));
+  });
+
+  it('readiness notifications are coalesced: one callback per job', async () => {
+    const net = new RawSockets({ provider: new MemoryProvider() });
+    const l = net.socket('ipv4', 'stream').value!;
+    net.bind(l, v4());
+    net.listen(l, 4);
+    const c = net.socket('ipv4', 'stream').value!;
+    await net.connectAsync(c, net.getsockname(l).value!, 2000);
+    const a = (await net.acceptAsync(l)).value!;
+    const masks: number[] = [];
+    net.subscribe(a.fd, (m) => masks.push(m));
+    for (let i = 0; i < 10; i++) net.send(c, new Uint8Array([i]));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(masks.length).toBeGreaterThan(0);
+    expect(masks.length).toBeLessThan(10);
+    expect(masks.at(-1)! & POLLIN).toBe(POLLIN);
+    net.closeAll();
+  });
+
+  it('sockets close cleanly: the provider holds nothing afterwards', async () => {
+    const provider = new MemoryProvider();
+    const net = new RawSockets({ provider });
+    const l = net.socket('ipv4', 'stream').value!;
+    net.bind(l, v4());
+    net.listen(l, 4);
+    const c = net.socket('ipv4', 'stream').value!;
+    await net.connectAsync(c, net.getsockname(l).value!, 2000);
+    const u = net.socket('ipv4', 'dgram').value!;
+    net.bind(u, v4());
+    net.closeAll();
+    await new Promise((r) => setTimeout(r, 20));
+    const stats = provider.network.stats();
+    expect(Object.values(stats).every((n) => n === 0)).toBe(true);
+  });
+});

