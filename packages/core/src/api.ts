@@ -13,8 +13,6 @@ import {
   AF_INET6,
   AF_UNIX,
   MSG_DONTWAIT,
-  POLLERR,
-  POLLHUP,
   POLLIN,
   POLLOUT,
   SOCK_CLOEXEC,
@@ -284,49 +282,41 @@ export class RawSockets {
     return second.ok || second.errno !== E.EISCONN ? second : ok(undefined);
   }
 
-  /** accept, waiting for a connection. */
-  async acceptAsync(fd: number, timeoutMs = -1): Promise<Result<Accepted>> {
+  /**
+   * Repeats `call` while it fails with EAGAIN, waiting for `events` on `fd`
+   * in between — the blocking form of a non-blocking call.
+   */
+  private async whenReady<T>(fd: number, events: number, timeoutMs: number, call: () => Result<T>): Promise<Result<T>> {
     for (;;) {
-      const r = this.accept(fd);
+      const r = call();
       if (r.ok || r.errno !== E.EAGAIN) return r;
-      const [revents] = await this.wait([{ fd, events: POLLIN }], timeoutMs);
+      const [revents] = await this.wait([{ fd, events }], timeoutMs);
       if (!revents) return error(E.EAGAIN);
     }
+  }
+
+  /** accept, waiting for a connection. */
+  acceptAsync(fd: number, timeoutMs = -1): Promise<Result<Accepted>> {
+    return this.whenReady(fd, POLLIN, timeoutMs, () => this.accept(fd));
   }
 
   /** recv, waiting for data or EOF. */
-  async recvAsync(fd: number, maxBytes: number, timeoutMs = -1): Promise<Result<Uint8Array>> {
-    for (;;) {
-      const r = this.recv(fd, maxBytes);
-      if (r.ok || r.errno !== E.EAGAIN) return r;
-      const [revents] = await this.wait([{ fd, events: POLLIN }], timeoutMs);
-      if (!revents) return error(E.EAGAIN);
-    }
+  recvAsync(fd: number, maxBytes: number, timeoutMs = -1): Promise<Result<Uint8Array>> {
+    return this.whenReady(fd, POLLIN, timeoutMs, () => this.recv(fd, maxBytes));
   }
 
   /** recvfrom, waiting for a datagram. */
-  async recvfromAsync(fd: number, maxBytes: number, timeoutMs = -1): Promise<Result<ReceivedMessage>> {
-    for (;;) {
-      const r = this.recvfrom(fd, maxBytes);
-      if (r.ok || r.errno !== E.EAGAIN) return r;
-      const [revents] = await this.wait([{ fd, events: POLLIN }], timeoutMs);
-      if (!revents) return error(E.EAGAIN);
-    }
+  recvfromAsync(fd: number, maxBytes: number, timeoutMs = -1): Promise<Result<ReceivedMessage>> {
+    return this.whenReady(fd, POLLIN, timeoutMs, () => this.recvfrom(fd, maxBytes));
   }
 
   /** send every byte, waiting for buffer space as needed. Resolves with the count sent. */
   async sendAllAsync(fd: number, data: Uint8Array, timeoutMs = -1): Promise<Result<number>> {
     let sent = 0;
     while (sent < data.byteLength) {
-      const r = this.send(fd, data.subarray(sent), MSG_DONTWAIT);
-      if (r.ok) {
-        sent += r.value;
-        continue;
-      }
-      if (r.errno !== E.EAGAIN) return r;
-      const [revents] = await this.wait([{ fd, events: POLLOUT }], timeoutMs);
-      if (!revents) return error(E.EAGAIN);
-      if (revents & (POLLERR | POLLHUP) && !(revents & POLLOUT)) continue;
+      const r = await this.whenReady(fd, POLLOUT, timeoutMs, () => this.send(fd, data.subarray(sent), MSG_DONTWAIT));
+      if (!r.ok) return r;
+      sent += r.value;
     }
     return ok(sent);
   }

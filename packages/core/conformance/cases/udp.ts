@@ -69,6 +69,13 @@ export const udpCases: ConformanceCase[] = [
       unwrap(net.disconnect(a.fd), 'AF_UNSPEC disconnect');
       fails(net.getpeername(a.fd), 'ENOTCONN', 'no peer after disconnect');
       fails(net.send(a.fd, text('x')), 'EDESTADDRREQ', 'send after disconnect');
+      equal(portOf(net, a.fd), a.port, 'an explicitly bound socket keeps its port');
+      // An autobound socket loses its port on disconnect (Linux __udp_disconnect).
+      const auto = udp(net, 'ipv4', false);
+      unwrap(net.connect(auto.fd, loopback.ipv4(b.port)), 'connect autobinds');
+      check(portOf(net, auto.fd) > 0, 'autobound by connect');
+      unwrap(net.disconnect(auto.fd), 'disconnect');
+      equal(portOf(net, auto.fd), 0, 'autobound port released');
     },
   },
   {

@@ -50,6 +50,8 @@ export class DatagramSocket extends SocketBase {
   private readonly rx = new DatagramQueue();
   private paused = false;
   private txInFlight = 0;
+  /** bind() was called (Linux's SOCK_BINDPORT_LOCK): the port survives a disconnect. */
+  private explicitBind = false;
 
   constructor(ctx: CoreContext, domain: 'ipv4' | 'ipv6', protocol: number) {
     super(ctx, domain, SOCK_DGRAM, protocol);
@@ -90,6 +92,7 @@ export class DatagramSocket extends SocketBase {
     }
     this.handle = handle;
     this.local = bound;
+    this.explicitBind = true;
     this.binding = { ...binding, address: bound };
     this.ctx.bindings.add(this.binding);
     handle.start({
@@ -102,7 +105,10 @@ export class DatagramSocket extends SocketBase {
 
   /** Linux binds an unbound UDP socket to the wildcard and an ephemeral port on first use. */
   private autobind(): void {
-    if (!this.local) this.bind(unboundAddress(this.family) as InetAddress);
+    if (!this.local) {
+      this.bind(unboundAddress(this.family) as InetAddress);
+      this.explicitBind = false;
+    }
   }
 
   /** connect(2): sets the default destination and filters other senders. */
@@ -114,13 +120,31 @@ export class DatagramSocket extends SocketBase {
     this.transition('connected', 'connect');
   }
 
-  /** connect(2) with AF_UNSPEC: dissolves the association. */
+  /**
+   * connect(2) with AF_UNSPEC: dissolves the association. Like Linux's
+   * __udp_disconnect, an autobound socket also loses its port (getsockname
+   * then reports port 0); an explicitly bound one keeps it.
+   */
   disconnect(): void {
     if (!this.peer) return;
     this.peer = undefined;
     this.handle?.disconnect?.();
+    if (!this.explicitBind) {
+      this.releaseHandle();
+      this.transition('fresh', 'disconnect (autobound port released)');
+      return;
+    }
     if (this.binding) this.local = this.binding.address as InetAddress;
-    this.transition(this.local ? 'bound' : 'fresh', 'disconnect');
+    this.transition('bound', 'disconnect');
+  }
+
+  private releaseHandle(): void {
+    this.handle?.close();
+    this.handle = undefined;
+    this.local = undefined;
+    this.ctx.bindings.remove(this.binding);
+    this.binding = undefined;
+    this.rx.clear();
   }
 
   // ---------------------------------------------------------------- data path
@@ -197,11 +221,7 @@ export class DatagramSocket extends SocketBase {
 
   destroy(): void {
     if (this.state === 'closed') return;
-    this.handle?.close();
-    this.handle = undefined;
-    this.ctx.bindings.remove(this.binding);
-    this.binding = undefined;
-    this.rx.clear();
+    this.releaseHandle();
     this.markClosed('close');
   }
 

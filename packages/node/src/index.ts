@@ -1,0 +1,63 @@
+/**
+ * @rawsock/node: the rawsock provider for Node.js, over node:net and
+ * node:dgram (with libuv handles as a fallback where Node lacks synchronous
+ * bind; see handles.ts).
+ */
+import {
+  E,
+  ErrnoError,
+  type DatagramHandle,
+  type Domain,
+  type LookupResult,
+  type ProviderCapabilities,
+  type RawSocketProvider,
+  type StreamEndpoint,
+} from '@rawsock/core';
+import { nodeCapabilities } from './capabilities.js';
+import { KernelConnectedDatagram, NodeDatagram } from './datagram.js';
+import { lookup } from './lookup.js';
+import { assertNodeRuntime } from './runtime-check.js';
+import { NodeStreamEndpoint } from './stream-endpoint.js';
+
+export interface NodeProviderOptions {
+  /**
+   * Give datagram handles a host-level connect(): the kernel then filters
+   * other senders and reports ICMP errors (ECONNREFUSED) for the peer, but
+   * libuv refuses sendto() with another address, and connect() to a new peer,
+   * on a connected socket (EISCONN), both of which Linux allows. Off by
+   * default: the core filters connected datagram sockets itself, so sendto()
+   * and re-connect keep Linux's behaviour.
+   */
+  readonly datagramKernelConnect?: boolean;
+}
+
+export class NodeProvider implements RawSocketProvider {
+  readonly name = 'node';
+  readonly capabilities: ProviderCapabilities;
+  private readonly kernelConnect: boolean;
+
+  constructor(options: NodeProviderOptions = {}) {
+    assertNodeRuntime();
+    this.capabilities = nodeCapabilities();
+    this.kernelConnect = options.datagramKernelConnect ?? false;
+  }
+
+  createStream(domain: Domain): StreamEndpoint {
+    if (domain === 'unix' && !this.capabilities.unix) throw new ErrnoError(E.EAFNOSUPPORT, 'unix sockets');
+    if (domain !== 'unix' && domain !== 'ipv4' && domain !== 'ipv6') throw new ErrnoError(E.EAFNOSUPPORT, String(domain));
+    return new NodeStreamEndpoint(domain);
+  }
+
+  createDatagram(family: 'ipv4' | 'ipv6'): DatagramHandle {
+    if (family !== 'ipv4' && family !== 'ipv6') throw new ErrnoError(E.EAFNOSUPPORT, String(family));
+    return this.kernelConnect ? new KernelConnectedDatagram(family) : new NodeDatagram(family);
+  }
+
+  lookup(hostname: string, family: 'ipv4' | 'ipv6' | 'any'): Promise<LookupResult[]> {
+    return lookup(hostname, family);
+  }
+}
+
+export function createNodeProvider(options?: NodeProviderOptions): NodeProvider {
+  return new NodeProvider(options);
+}
