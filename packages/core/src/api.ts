@@ -26,8 +26,13 @@ import type { LookupResult } from './provider.js';
 import { DatagramSocket } from './socket/datagram.js';
 import { SocketTable, type PollRequest, type SocketTableOptions } from './table.js';
 
-/** A call's outcome: its value, or the errno Linux would set. */
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errno: number; readonly code: ErrnoName | 'EUNKNOWN' };
+/**
+ * A call's outcome: its value, or the errno Linux would set. `value` reads
+ * as undefined on failure, so `r.value` works without narrowing first.
+ */
+export type Result<T> =
+  | { readonly ok: true; readonly value: T; readonly errno?: undefined; readonly code?: undefined }
+  | { readonly ok: false; readonly value?: undefined; readonly errno: number; readonly code: ErrnoName | 'EUNKNOWN' };
 
 /** A datagram (or stream chunk) with its sender. */
 export interface ReceivedMessage {

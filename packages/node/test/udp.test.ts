@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { E, ErrnoError, type DatagramHandle, type InetAddress } from '@rawsock/core';
+import { E, ErrnoError, RawSockets, type DatagramHandle, type InetAddress } from '@rawsock/core';
 import { createNodeProvider } from '@rawsock/node';
 import { DatagramRecorder, LOOP4, LOOP6, NO_FLAGS, ipv6Available, provider, sleep, thrown, within } from './helpers.js';
 
@@ -120,6 +120,16 @@ describe('UDP connect', () => {
     const a = udp(LOOP4());
     expect(a.handle.connect).toBeUndefined();
     expect(a.handle.disconnect).toBeUndefined();
+  });
+
+  it('deviation: getsockname after connect on an unbound socket reports the wildcard, not the route source', () => {
+    const net = new RawSockets({ provider });
+    const fd = net.socket('ipv4', 'dgram').value!;
+    expect(net.connect(fd, { family: 'ipv4', address: '127.0.0.1', port: 9 }).ok).toBe(true);
+    const name = net.getsockname(fd).value as InetAddress;
+    expect(name.address).toBe('0.0.0.0'); // Linux: 127.0.0.1
+    expect(name.port).toBeGreaterThan(0);
+    net.closeAll();
   });
 
   it('with datagramKernelConnect, filters other senders in the kernel and disconnect() lifts it', async () => {
