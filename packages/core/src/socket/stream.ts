@@ -171,7 +171,6 @@ export class StreamSocket extends SocketBase {
       case 'connected':
       case 'disconnected':
         fail(E.EINVAL);
-      // eslint-disable-next-line no-fallthrough
       default:
         break;
     }
@@ -232,17 +231,14 @@ export class StreamSocket extends SocketBase {
       case 'listening':
       case 'disconnected':
         fail(E.EISCONN);
-      // eslint-disable-next-line no-fallthrough
       case 'connected':
         if (this.connectUnreported) {
           this.connectUnreported = false;
           return;
         }
         fail(E.EISCONN);
-      // eslint-disable-next-line no-fallthrough
       case 'connecting':
         fail(E.EALREADY);
-      // eslint-disable-next-line no-fallthrough
       default:
         break;
     }
@@ -367,7 +363,6 @@ export class StreamSocket extends SocketBase {
         const err = this.takeError();
         fail(err || E.EAGAIN);
       }
-      // eslint-disable-next-line no-fallthrough
       case 'connected':
         break;
       default: {
@@ -398,7 +393,6 @@ export class StreamSocket extends SocketBase {
       case 'bound':
       case 'listening':
         fail(E.ENOTCONN);
-      // eslint-disable-next-line no-fallthrough
       default:
         break;
     }
