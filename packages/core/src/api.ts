@@ -107,6 +107,15 @@ export class RawSockets {
     return attempt(() => this.table.socket(af, t, options.protocol ?? 0));
   }
 
+  /** socketpair(2) for AF_UNIX streams: two connected fds, no provider involved. Errors: EOPNOTSUPP (not unix), ESOCKTNOSUPPORT (not stream), EMFILE. */
+  socketpair(options: { nonBlocking?: boolean; cloexec?: boolean } = {}, domain: DomainName | number = 'unix', type: SocketTypeName | number = 'stream'): Result<[number, number]> {
+    const af = typeof domain === 'number' ? domain : { ipv4: AF_INET, ipv6: AF_INET6, unix: AF_UNIX }[domain];
+    let t = typeof type === 'number' ? type : type === 'stream' ? SOCK_STREAM : SOCK_DGRAM;
+    if (options.nonBlocking) t |= SOCK_NONBLOCK;
+    if (options.cloexec) t |= SOCK_CLOEXEC;
+    return attempt(() => this.table.socketpair(af, t, 0));
+  }
+
   /** bind(2). Errors: EBADF, ENOTSOCK, EINVAL (already bound), EAFNOSUPPORT, EADDRINUSE, EADDRNOTAVAIL, EACCES, ENOENT. */
   bind(fd: number, address: SocketAddress): Result<void> {
     return attempt(() => {

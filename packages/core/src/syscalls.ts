@@ -83,6 +83,16 @@ export class SocketSyscalls {
     return this.run('socket', () => this.table.socket(domain, type, protocol));
   }
 
+  /** socketpair(2): writes the two fds into `fdsOut[0..1]`. */
+  socketpair(domain: number, type: number, protocol: number, fdsOut: Int32Array | number[]): number {
+    return this.run('socketpair', () => {
+      const [a, b] = this.table.socketpair(domain, type, protocol);
+      fdsOut[0] = a;
+      fdsOut[1] = b;
+      return 0;
+    });
+  }
+
   bind(fd: number, addr: Uint8Array, addrlen: number): number {
     return this.run('bind', () => {
       const s = this.table.get(fd);

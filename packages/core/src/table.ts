@@ -22,6 +22,8 @@ import {
 import { E, fail } from './errno.js';
 import { startTimer } from './host.js';
 import { DEFAULT_LIMITS, type CoreLimits } from './limits.js';
+import { MemoryStreamConnection } from './memory/connection.js';
+import { MemoryNetwork } from './memory/network.js';
 import type { RawSocketProvider } from './provider.js';
 import { ReadinessHub, type CoreContext, type SocketBase } from './socket/base.js';
 import { DatagramSocket } from './socket/datagram.js';
@@ -65,6 +67,8 @@ export class SocketTable {
   private readonly fds = new Map<number, FdEntry>();
   private readonly firstFd: number;
   private readonly isOtherFd: (fd: number) => boolean;
+  /** In-memory transport for socketpair(), made on first use. */
+  private pairNetwork: MemoryNetwork | undefined;
 
   constructor(options: SocketTableOptions) {
     this.context = {
@@ -121,6 +125,30 @@ export class SocketTable {
     }
     socket.nonBlocking = (typeWithFlags & SOCK_NONBLOCK) !== 0;
     return this.install(socket, (typeWithFlags & SOCK_CLOEXEC) !== 0);
+  }
+
+  /**
+   * socketpair(2): two connected AF_UNIX stream sockets, entirely in
+   * memory (no provider involved). Other families give EOPNOTSUPP as on
+   * Linux; AF_UNIX datagram pairs are not offered (ESOCKTNOSUPPORT).
+   */
+  socketpair(domainNumber: number, typeWithFlags: number, protocol: number): [number, number] {
+    const domain = domainFromNumber(domainNumber);
+    const type = typeWithFlags & SOCK_TYPE_MASK;
+    if ((typeWithFlags & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC)) !== 0 || type < 1 || type > 10) fail(E.EINVAL);
+    if (domain !== 'unix') fail(E.EOPNOTSUPP);
+    if (type !== SOCK_STREAM) fail(E.ESOCKTNOSUPPORT);
+    if (protocol !== 0) fail(E.EPROTONOSUPPORT);
+    if (this.fds.size + 2 > this.context.limits.maxSockets) fail(E.EMFILE);
+    const unnamed = { family: 'unix', path: '' } as const;
+    const side = { localAddress: unnamed, remoteAddress: unnamed, capacity: this.context.limits.streamReceiveBytes, release: () => undefined };
+    const [a, b] = MemoryStreamConnection.pair((this.pairNetwork ??= new MemoryNetwork()), side, side);
+    const cloexec = (typeWithFlags & SOCK_CLOEXEC) !== 0;
+    return [a, b].map((conn) => {
+      const s = StreamSocket.fromConnection(this.context, 'unix', conn);
+      s.nonBlocking = (typeWithFlags & SOCK_NONBLOCK) !== 0;
+      return this.install(s, cloexec);
+    }) as [number, number];
   }
 
   /** Puts a socket in the table at the lowest free fd; throws EMFILE when full. */

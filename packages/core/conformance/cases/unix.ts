@@ -59,4 +59,20 @@ export const unixCases: ConformanceCase[] = [
       check(unwrap(await net.acceptAsync(a, 5000), 'accept').fd > 0, 'accepted');
     },
   },
+  {
+    group: 'unix',
+    name: 'socketpair: two connected unix streams, half-close, errors for other families',
+    async run({ net }) {
+      const [a, b] = unwrap(net.socketpair(), 'socketpair');
+      equal(unwrap(net.getpeername(a), 'getpeername'), { family: 'unix', path: '' }, 'unnamed peer');
+      unwrap(await net.sendAllAsync(a, text('pair')), 'send a');
+      equal(str(await readExactly(net, b, 4)), 'pair', 'b reads');
+      unwrap(await net.sendAllAsync(b, text('back')), 'send b');
+      equal(str(await readExactly(net, a, 4)), 'back', 'a reads');
+      unwrap(net.shutdown(a, 1), 'SHUT_WR');
+      equal((await readToEnd(net, b)).byteLength, 0, 'EOF at b');
+      fails(net.socketpair({}, 'ipv4', 'stream'), 'EOPNOTSUPP', 'AF_INET socketpair');
+      fails(net.socketpair({}, 'unix', 'dgram'), 'ESOCKTNOSUPPORT', 'AF_UNIX datagram pair (deviation)');
+    },
+  },
 ];

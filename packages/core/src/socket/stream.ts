@@ -62,9 +62,18 @@ export class StreamSocket extends SocketBase {
     const s = new StreamSocket(ctx, listener.domain, listener.protocol);
     // Accepted sockets inherit the listener's options (socket(7)).
     Object.assign(s.opts, listener.opts, { memberships: new Set() });
-    s.transition('connected', 'accepted');
-    s.attach(conn);
-    return s;
+    return s.adopt(conn, 'accepted');
+  }
+
+  /** A socket over an already established connection (one end of a socketpair). */
+  static fromConnection(ctx: CoreContext, domain: Domain, conn: StreamConnection): StreamSocket {
+    return new StreamSocket(ctx, domain, 0).adopt(conn, 'socketpair');
+  }
+
+  private adopt(conn: StreamConnection, reason: string): this {
+    this.transition('connected', reason);
+    this.attach(conn);
+    return this;
   }
 
   private get isUnix(): boolean {
