@@ -258,7 +258,8 @@ export class SocketTable {
         if (!entry) continue;
         unwatch.push(
           entry.socket.watch((mask) => {
-            if (mask & (req.events | POLLERR | POLLHUP)) finish();
+            // POLLNVAL: the socket was closed while we waited.
+            if (mask & (req.events | POLLERR | POLLHUP | POLLNVAL)) finish();
           }),
         );
       }

@@ -58,6 +58,10 @@ export const pollCases: ConformanceCase[] = [
       const pending = net.wait([{ fd: server, events: POLLIN }], 5000);
       unwrap(net.send(client, text('go')), 'send');
       hasBits((await pending)[0] as number, POLLIN, 'woken by data');
+      // Closing an fd someone waits on wakes the waiter with POLLNVAL.
+      const orphan = net.wait([{ fd: client, events: POLLIN }], -1);
+      unwrap(net.close(client), 'close');
+      equal((await orphan)[0], POLLNVAL, 'closed while waiting');
     },
   },
 ];

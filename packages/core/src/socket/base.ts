@@ -4,6 +4,7 @@
  */
 import type { Domain, SocketAddress } from '../address.js';
 import type { BindRegistry } from '../bind-registry.js';
+import { POLLNVAL } from '../constants.js';
 import { E, fail } from '../errno.js';
 import { microtask } from '../host.js';
 import type { CoreLimits } from '../limits.js';
@@ -151,10 +152,12 @@ export abstract class SocketBase {
   /** Applies an option that needs the host (noDelay, keepalive, TTL...). */
   abstract applyOption(name: keyof SocketOptionState): void;
 
-  /** Marks the socket closed (after destroy). */
+  /** Marks the socket closed (after destroy); watchers hear POLLNVAL once, then nothing. */
   protected markClosed(reason: string): void {
     this.transition('closed', reason);
+    const watchers = this.watchers;
     this.watchers = undefined;
+    if (watchers) for (const w of watchers) w(POLLNVAL);
   }
 }
 
