@@ -276,7 +276,12 @@ export class RawSockets {
   /** Resolves a host name through the provider. Errors: ENOENT (unknown name). */
   async lookup(hostname: string, family: 'ipv4' | 'ipv6' | 'any' = 'any'): Promise<Result<LookupResult[]>> {
     try {
-      return ok(await this.table.context.provider.lookup(hostname, family));
+      const policy = this.table.context.policy;
+      const results = await this.table.context.provider.lookup(hostname, family);
+      if (!policy) return ok(results);
+      // A name is resolved once under a policy: the address checked is the address used.
+      const pinned = policy.pin(hostname, results.map((r) => r.address));
+      return ok(pinned.map((address) => ({ family: address.includes(':') ? 'ipv6' : 'ipv4', address })));
     } catch (e) {
       if (e instanceof ErrnoError) return error(e.errno);
       throw e;

@@ -22,3 +22,4 @@ export { RawSockets, type Result, type ReceivedMessage, type Accepted, type Doma
 export { StreamSocket } from './socket/stream.js';
 export { DatagramSocket, type DatagramReceipt } from './socket/datagram.js';
 export * from './memory/index.js';
+export * from './policy/index.js';

@@ -24,6 +24,8 @@ import { startTimer } from './host.js';
 import { DEFAULT_LIMITS, type CoreLimits } from './limits.js';
 import { MemoryStreamConnection } from './memory/connection.js';
 import { MemoryNetwork } from './memory/network.js';
+import { NetworkPolicy, type PolicyDenial, type PolicySpec } from './policy/policy.js';
+import { parsePolicy } from './policy/presets.js';
 import type { RawSocketProvider } from './provider.js';
 import { ReadinessHub, type CoreContext, type SocketBase } from './socket/base.js';
 import { DatagramSocket } from './socket/datagram.js';
@@ -46,6 +48,14 @@ export interface SocketTableOptions {
    * fds below `firstFd`.
    */
   readonly isOtherFd?: (fd: number) => boolean;
+  /**
+   * Network policy: a spec, a preset list such as `'loopback-only,no-listen'`,
+   * or a built {@link NetworkPolicy}. Denied operations fail with EACCES
+   * (or the policy's `denyWith`) and are reported to `audit`.
+   */
+  readonly policy?: PolicySpec | NetworkPolicy | string;
+  /** Called for every operation the policy denies. */
+  readonly audit?: (denial: PolicyDenial) => void;
 }
 
 /** One requested fd in a poll set. */
@@ -77,6 +87,7 @@ export class SocketTable {
       limits: { ...DEFAULT_LIMITS, ...options.limits },
       readiness: new ReadinessHub(),
       trace: options.trace,
+      policy: buildPolicy(options.policy, options.audit),
     };
     this.firstFd = options.firstFd ?? 3;
     this.isOtherFd = options.isOtherFd ?? ((fd) => fd >= 0 && fd < this.firstFd);
@@ -289,4 +300,13 @@ export function domainFromNumber(af: number): Domain {
     default:
       return fail(E.EAFNOSUPPORT);
   }
+}
+
+function buildPolicy(policy: SocketTableOptions['policy'], audit: SocketTableOptions['audit']): NetworkPolicy | undefined {
+  if (policy === undefined) return undefined;
+  if (policy instanceof NetworkPolicy) {
+    if (audit) policy.audit = audit;
+    return policy;
+  }
+  return new NetworkPolicy(typeof policy === 'string' ? parsePolicy(policy) : policy, audit);
 }

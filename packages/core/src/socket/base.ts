@@ -5,9 +5,9 @@
 import type { Domain, SocketAddress } from '../address.js';
 import type { BindRegistry } from '../bind-registry.js';
 import { POLLNVAL } from '../constants.js';
-import { E, fail } from '../errno.js';
 import { microtask } from '../host.js';
 import type { CoreLimits } from '../limits.js';
+import type { NetworkPolicy, PolicyOperation } from '../policy/policy.js';
 import type { RawSocketProvider } from '../provider.js';
 import { defaultOptionState, type SocketOptionState } from './options-state.js';
 import type { SocketState, StateTransition } from './state.js';
@@ -18,6 +18,8 @@ export interface CoreContext {
   readonly bindings: BindRegistry;
   readonly limits: CoreLimits;
   readonly readiness: ReadinessHub;
+  /** Network policy every socket of the table obeys, if any. */
+  readonly policy?: NetworkPolicy | undefined;
   /** Called for every state change when set (debugging, tests). */
   trace?: ((t: StateTransition) => void) | undefined;
 }
@@ -134,9 +136,18 @@ export abstract class SocketBase {
     for (const w of [...this.watchers]) w(mask);
   }
 
-  /** Throws ENOTSOCK-free EBADF if the socket was closed under a caller. */
-  protected assertOpen(): void {
-    if (this._state === 'closed') fail(E.EBADF);
+  /** Throws the policy's errno (and audits) if `op` on `address` is denied. */
+  protected permit(op: PolicyOperation, address: SocketAddress): void {
+    this.ctx.policy?.check(op, address);
+  }
+
+  /** Whether a peer may reach us (accepted connections, received datagrams); denials are audited. */
+  protected admitsPeer(address: SocketAddress): boolean {
+    const policy = this.ctx.policy;
+    if (!policy) return true;
+    const verdict = policy.evaluate('accept', address);
+    if (!verdict.allowed) policy.audit?.({ op: 'accept', address, rule: verdict.rule });
+    return verdict.allowed;
   }
 
   /** The poll mask Linux would report for this socket (all events, unfiltered). */

@@ -73,6 +73,14 @@ export class DatagramSocket extends SocketBase {
 
   bind(address: InetAddress): void {
     if (this.local) fail(E.EINVAL);
+    this.permit('bind', address);
+    this.bindHost(address);
+    this.explicitBind = true;
+    this.transition('bound', 'bind');
+  }
+
+  /** Reserves `address` in the host and the registry (no policy check: autobind uses it too). */
+  private bindHost(address: InetAddress): void {
     const binding: Binding = {
       protocol: 'udp',
       address,
@@ -92,7 +100,6 @@ export class DatagramSocket extends SocketBase {
     }
     this.handle = handle;
     this.local = bound;
-    this.explicitBind = true;
     this.binding = { ...binding, address: bound };
     this.ctx.bindings.add(this.binding);
     handle.start({
@@ -100,19 +107,21 @@ export class DatagramSocket extends SocketBase {
       onError: (errno) => this.setError(errno),
     });
     this.applyHostOptions();
-    this.transition('bound', 'bind');
   }
 
   /** Linux binds an unbound UDP socket to the wildcard and an ephemeral port on first use. */
   private autobind(): void {
     if (!this.local) {
-      this.bind(unboundAddress(this.family) as InetAddress);
+      // An implicit bind exposes nothing a policy governs: what arrives is checked as 'accept'.
+      this.bindHost(unboundAddress(this.family) as InetAddress);
       this.explicitBind = false;
+      this.transition('bound', 'autobind');
     }
   }
 
   /** connect(2): sets the default destination and filters other senders. */
   connect(address: InetAddress): void {
+    this.permit('connect', address);
     this.autobind();
     this.peer = address;
     const local = this.handle?.connect?.(address);
@@ -152,6 +161,7 @@ export class DatagramSocket extends SocketBase {
   private onMessage(data: Uint8Array, from: InetAddress): void {
     if (this.state === 'closed') return;
     if (this.peer && !sameEndpoint(from, this.peer)) return;
+    if (!this.admitsPeer(from)) return;
     const limit = this.receiveLimit();
     // A full receive queue drops, as the kernel's does.
     if (this.rx.bytes + data.byteLength > limit && this.rx.count > 0) return;
@@ -172,6 +182,7 @@ export class DatagramSocket extends SocketBase {
     if (!dest) fail(E.EDESTADDRREQ);
     const max = this.family === 'ipv4' ? UDP_MAX_PAYLOAD_V4 : UDP_MAX_PAYLOAD_V6;
     if (data.byteLength > max) fail(E.EMSGSIZE);
+    this.permit('sendto', dest);
     if (this.txInFlight > 0 && this.txInFlight + data.byteLength > this.sendLimit()) fail(E.EAGAIN);
     this.autobind();
     const handle = this.handle as DatagramHandle;

@@ -122,6 +122,7 @@ export class StreamSocket extends SocketBase {
 
   bind(address: SocketAddress): void {
     if (this.state !== 'fresh' || this.local) fail(E.EINVAL);
+    this.permit('bind', address);
     this.bindAddress(address);
     this.explicitBind = true;
     this.transition('bound', 'bind');
@@ -190,6 +191,7 @@ export class StreamSocket extends SocketBase {
       // (not inside the provider's listen) carries SO_REUSEADDR and friends.
       this.bindAddress(unboundAddress(this.domain));
     }
+    this.permit('listen', this.local as SocketAddress);
     if (this.binding) {
       // Going to LISTEN re-checks the port against every other holder.
       this.hold(this.binding.address, true);
@@ -211,7 +213,7 @@ export class StreamSocket extends SocketBase {
   }
 
   private onIncoming(conn: StreamConnection): void {
-    if (this.state !== 'listening' || this.acceptQueue.length >= this.ctx.limits.maxAcceptQueue) {
+    if (this.state !== 'listening' || this.acceptQueue.length >= this.ctx.limits.maxAcceptQueue || !this.admitsPeer(conn.remoteAddress)) {
       conn.reset();
       return;
     }
@@ -258,6 +260,7 @@ export class StreamSocket extends SocketBase {
       this.changed();
       fail(this.takeError() || E.ECONNABORTED);
     }
+    this.permit('connect', address);
     this.shutRd = false;
     this.shutWr = false;
     const endpoint = (this.endpoint ??= this.newEndpoint());

@@ -1,0 +1,3 @@
+export { NetworkPolicy, type PolicyRule, type PolicySpec, type PolicyDenial, type PolicyOperation } from './policy.js';
+export { POLICY_PRESETS, combinePolicies, parsePolicy } from './presets.js';
+export { parseInetAton, parseCidr } from './ip.js';
