@@ -5,9 +5,17 @@
  */
 import type { InetAddress } from './address.js';
 
+/** Where a queue reports the bytes it holds (the table's {@link BufferBudget}). */
+export interface ByteAccount {
+  add(n: number): void;
+  release(n: number): void;
+}
+
 /** A FIFO of byte chunks with partial reads and peeks. */
 export class ByteQueue {
   private chunks: Uint8Array[] = [];
+  constructor(private readonly account?: ByteAccount) {}
+
   /** Read offset into chunks[0]. */
   private head = 0;
   private total = 0;
@@ -22,6 +30,7 @@ export class ByteQueue {
     if (chunk.byteLength === 0) return;
     this.chunks.push(chunk);
     this.total += chunk.byteLength;
+    this.account?.add(chunk.byteLength);
   }
 
   /**
@@ -47,12 +56,14 @@ export class ByteQueue {
       if (index > 0) this.chunks.splice(0, index);
       this.head = offset;
       this.total -= copied;
+      this.account?.release(copied);
     }
     return copied;
   }
 
   /** Drops everything. */
   clear(): void {
+    this.account?.release(this.total);
     this.chunks = [];
     this.head = 0;
     this.total = 0;
@@ -68,6 +79,8 @@ export interface Datagram {
 /** A FIFO of whole datagrams, bounded in payload bytes like a kernel queue. */
 export class DatagramQueue {
   private items: Datagram[] = [];
+  constructor(private readonly account?: ByteAccount) {}
+
   private head = 0;
   private total = 0;
 
@@ -84,6 +97,7 @@ export class DatagramQueue {
   push(datagram: Datagram): void {
     this.items.push(datagram);
     this.total += datagram.data.byteLength;
+    this.account?.add(datagram.data.byteLength);
   }
 
   /** The oldest datagram, without removing it. */
@@ -98,6 +112,7 @@ export class DatagramQueue {
     this.items[this.head] = undefined as unknown as Datagram;
     this.head++;
     this.total -= d.data.byteLength;
+    this.account?.release(d.data.byteLength);
     // Compact now and then so the array does not grow without bound.
     if (this.head > 64 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
@@ -107,6 +122,7 @@ export class DatagramQueue {
   }
 
   clear(): void {
+    this.account?.release(this.total);
     this.items = [];
     this.head = 0;
     this.total = 0;

@@ -16,9 +16,16 @@ export interface CoreLimits {
   readonly maxAcceptQueue: number;
   /** Most sockets one table holds (EMFILE beyond). */
   readonly maxSockets: number;
+  /** Received bytes all sockets of a table may hold together; past it providers are paused. */
+  readonly maxBufferedBytes: number;
+  /** Largest datagram payload a socket may send (EMSGSIZE beyond); the protocol maximum caps it. */
+  readonly maxDatagramBytes: number;
 }
 
-/** The defaults: 256 KiB queues, Linux's rmem_max of 212992, SOMAXCONN 4096. */
+/**
+ * The defaults: 256 KiB queues, Linux's rmem_max of 212992, SOMAXCONN 4096,
+ * 65536 sockets, 128 MiB of received data per table, protocol-sized datagrams.
+ */
 export const DEFAULT_LIMITS: CoreLimits = {
   streamReceiveBytes: 256 * 1024,
   streamSendBytes: 256 * 1024,
@@ -26,6 +33,8 @@ export const DEFAULT_LIMITS: CoreLimits = {
   socketBufferMax: 212992,
   maxAcceptQueue: 4096,
   maxSockets: 65536,
+  maxBufferedBytes: 128 * 1024 * 1024,
+  maxDatagramBytes: 65527,
 };
 
 /** Linux's floor for SO_RCVBUF (SOCK_MIN_RCVBUF on x86_64). */

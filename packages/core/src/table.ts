@@ -4,6 +4,7 @@
  */
 import type { Domain } from './address.js';
 import { BindRegistry } from './bind-registry.js';
+import { BufferBudget } from './buffer-budget.js';
 import {
   AF_INET,
   AF_INET6,
@@ -81,10 +82,12 @@ export class SocketTable {
   private pairNetwork: MemoryNetwork | undefined;
 
   constructor(options: SocketTableOptions) {
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.context = {
       provider: options.provider,
       bindings: new BindRegistry(),
-      limits: { ...DEFAULT_LIMITS, ...options.limits },
+      limits,
+      budget: new BufferBudget(limits.maxBufferedBytes),
       readiness: new ReadinessHub(),
       trace: options.trace,
       policy: buildPolicy(options.policy, options.audit),

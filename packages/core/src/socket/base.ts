@@ -4,6 +4,7 @@
  */
 import type { Domain, SocketAddress } from '../address.js';
 import type { BindRegistry } from '../bind-registry.js';
+import type { BufferBudget } from '../buffer-budget.js';
 import { POLLNVAL } from '../constants.js';
 import { microtask } from '../host.js';
 import type { CoreLimits } from '../limits.js';
@@ -18,6 +19,8 @@ export interface CoreContext {
   readonly bindings: BindRegistry;
   readonly limits: CoreLimits;
   readonly readiness: ReadinessHub;
+  /** Received bytes held by all sockets of the table. */
+  readonly budget: BufferBudget;
   /** Network policy every socket of the table obeys, if any. */
   readonly policy?: NetworkPolicy | undefined;
   /** Called for every state change when set (debugging, tests). */

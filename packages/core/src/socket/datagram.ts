@@ -47,7 +47,7 @@ export class DatagramSocket extends SocketBase {
   private local: InetAddress | undefined;
   private peer: InetAddress | undefined;
   private binding: Binding | undefined;
-  private readonly rx = new DatagramQueue();
+  private readonly rx: DatagramQueue;
   private paused = false;
   private txInFlight = 0;
   /** bind() was called (Linux's SOCK_BINDPORT_LOCK): the port survives a disconnect. */
@@ -55,6 +55,7 @@ export class DatagramSocket extends SocketBase {
 
   constructor(ctx: CoreContext, domain: 'ipv4' | 'ipv6', protocol: number) {
     super(ctx, domain, SOCK_DGRAM, protocol);
+    this.rx = new DatagramQueue(ctx.budget);
   }
 
   private get family(): 'ipv4' | 'ipv6' {
@@ -163,8 +164,8 @@ export class DatagramSocket extends SocketBase {
     if (this.peer && !sameEndpoint(from, this.peer)) return;
     if (!this.admitsPeer(from)) return;
     const limit = this.receiveLimit();
-    // A full receive queue drops, as the kernel's does.
-    if (this.rx.bytes + data.byteLength > limit && this.rx.count > 0) return;
+    // A full receive queue drops, as the kernel's does; so does a full table budget.
+    if ((this.rx.bytes + data.byteLength > limit || this.ctx.budget.exhausted) && this.rx.count > 0) return;
     this.rx.push({ data, from });
     if (!this.paused && this.rx.bytes >= limit) {
       this.paused = true;
@@ -180,7 +181,7 @@ export class DatagramSocket extends SocketBase {
     if (err) fail(err);
     const dest = to ?? this.peer;
     if (!dest) fail(E.EDESTADDRREQ);
-    const max = this.family === 'ipv4' ? UDP_MAX_PAYLOAD_V4 : UDP_MAX_PAYLOAD_V6;
+    const max = Math.min(this.family === 'ipv4' ? UDP_MAX_PAYLOAD_V4 : UDP_MAX_PAYLOAD_V6, this.ctx.limits.maxDatagramBytes);
     if (data.byteLength > max) fail(E.EMSGSIZE);
     this.permit('sendto', dest);
     if (this.txInFlight > 0 && this.txInFlight + data.byteLength > this.sendLimit()) fail(E.EAGAIN);

@@ -45,7 +45,7 @@ export class StreamSocket extends SocketBase {
    * next connect() — the classic way a blocking connect is completed.
    */
   private connectUnreported = false;
-  private readonly rx = new ByteQueue();
+  private readonly rx: ByteQueue;
   private paused = false;
   /** Bytes handed to the provider and not yet written by the host. */
   private txInFlight = 0;
@@ -55,6 +55,7 @@ export class StreamSocket extends SocketBase {
 
   constructor(ctx: CoreContext, domain: Domain, protocol: number) {
     super(ctx, domain, SOCK_STREAM, protocol);
+    this.rx = new ByteQueue(ctx.budget);
   }
 
   /** A socket for a connection a listener accepted; it starts buffering at once. */
@@ -318,9 +319,10 @@ export class StreamSocket extends SocketBase {
       onData: (chunk) => {
         if (this.state === 'closed') return;
         this.rx.push(chunk);
-        if (!this.paused && this.rx.length >= this.receiveLimit()) {
+        if (!this.paused && (this.rx.length >= this.receiveLimit() || this.ctx.budget.exhausted)) {
           this.paused = true;
           conn.pause();
+          if (this.ctx.budget.exhausted) this.ctx.budget.onRelief(this.tryResume);
         }
         this.changed();
       },
@@ -429,12 +431,21 @@ export class StreamSocket extends SocketBase {
   }
 
   private afterRead(): void {
-    if (this.paused && this.rx.length < this.receiveLimit() / 2) {
-      this.paused = false;
-      this.conn?.resume();
-    }
+    this.tryResume();
     this.changed();
   }
+
+  /** Resumes the provider once both this queue and the table's budget have room. */
+  private readonly tryResume = (): void => {
+    if (!this.paused || this.state === 'closed') return;
+    if (this.rx.length >= this.receiveLimit() / 2) return;
+    if (this.ctx.budget.exhausted) {
+      this.ctx.budget.onRelief(this.tryResume);
+      return;
+    }
+    this.paused = false;
+    this.conn?.resume();
+  };
 
   // ---------------------------------------------------------------- shutdown / close
 
@@ -487,6 +498,7 @@ export class StreamSocket extends SocketBase {
     this.endpoint = undefined;
     this.release();
     this.rx.clear();
+    this.ctx.budget.forget(this.tryResume);
     this.markClosed('close');
   }
 
@@ -549,7 +561,7 @@ export class StreamSocket extends SocketBase {
   }
 
   applyOption(name: keyof SocketOptionState): void {
-    if (name === 'rcvbuf' && this.paused && this.rx.length < this.receiveLimit() / 2) this.afterRead();
+    if (name === 'rcvbuf') this.tryResume();
     if (!this.conn || this.isUnix) return;
     if (name === 'noDelay') this.conn.setNoDelay(this.opts.noDelay);
     if (name === 'keepAlive' || name === 'keepIdle') this.conn.setKeepAlive(this.opts.keepAlive, this.opts.keepIdle);
