@@ -273,11 +273,33 @@ export function optionKind(s: SocketBase, level: number, name: number): OptionKi
   return findOption(s, level, name).kind;
 }
 
-/** setsockopt with a JS value. Read-only options give ENOPROTOOPT, as on Linux. */
+/** setsockopt with a JS value. Read-only options give ENOPROTOOPT, as on Linux; a value of the wrong shape EINVAL. */
 export function setOption(s: SocketBase, level: number, name: number, value: OptionValue): void {
   const spec = findOption(s, level, name);
   if (!spec.set) fail(E.ENOPROTOOPT);
+  if (!hasShape(spec.kind, value)) fail(E.EINVAL, `${spec.name} takes ${SHAPES[spec.kind]}`);
   spec.set(s, value);
+}
+
+const SHAPES: Record<OptionKind, string> = {
+  int: 'an int32',
+  'ip-int': 'an int32',
+  linger: '{ onoff, linger } int32s',
+  timeval: '{ sec, usec } integers',
+  ip_mreq: '{ group, iface? } IPv4 strings',
+  ipv6_mreq: '{ group, iface? } strings',
+};
+
+const isInt32 = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) < 2 ** 31;
+
+/** JS values come from untyped callers too: check them like the kernel checks optlen. */
+function hasShape(kind: OptionKind, value: unknown): boolean {
+  if (kind === 'int' || kind === 'ip-int') return isInt32(value);
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  if (kind === 'linger') return isInt32(v.onoff) && isInt32(v.linger);
+  if (kind === 'timeval') return Number.isSafeInteger(v.sec) && Number.isSafeInteger(v.usec);
+  return typeof v.group === 'string' && (v.iface === undefined || typeof v.iface === 'string');
 }
 
 /** The option's name (`'SO_RCVBUF'`) for messages, or undefined. */
