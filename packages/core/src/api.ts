@@ -134,9 +134,8 @@ export class RawSockets {
   /** accept4(2) without blocking. Errors: EAGAIN, EINVAL (not listening), EOPNOTSUPP (datagram), EMFILE. */
   accept(fd: number, options: { nonBlocking?: boolean; cloexec?: boolean } = {}): Result<Accepted> {
     return attempt(() => {
-      const conn = this.table.stream(fd, E.EOPNOTSUPP).accept();
-      conn.nonBlocking = options.nonBlocking ?? false;
-      return { fd: this.table.install(conn, options.cloexec ?? false), address: conn.peerAddress() };
+      const accepted = this.table.accept(fd, options.nonBlocking ?? false, options.cloexec ?? false);
+      return { fd: accepted.fd, address: accepted.socket.peerAddress() };
     });
   }
 

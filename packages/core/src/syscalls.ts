@@ -136,13 +136,10 @@ export class SocketSyscalls {
   accept4(fd: number, addrOut: Uint8Array | null, addrOutLen: number, flags: number): number {
     return this.run('accept', () => {
       if ((flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) !== 0) fail(E.EINVAL);
-      const listener = this.table.stream(fd, E.EOPNOTSUPP);
       if (addrOut && addrOutLen < 0) fail(E.EINVAL);
-      const conn = listener.accept();
-      conn.nonBlocking = (flags & SOCK_NONBLOCK) !== 0;
-      const newFd = this.table.install(conn, (flags & SOCK_CLOEXEC) !== 0);
-      if (addrOut) this.out.addrlen = writeSockaddr(conn.peerAddress(), addrOut, addrOutLen);
-      return newFd;
+      const accepted = this.table.accept(fd, (flags & SOCK_NONBLOCK) !== 0, (flags & SOCK_CLOEXEC) !== 0);
+      if (addrOut) this.out.addrlen = writeSockaddr(accepted.socket.peerAddress(), addrOut, addrOutLen);
+      return accepted.fd;
     });
   }
 

@@ -165,6 +165,22 @@ export class SocketTable {
     }) as [number, number];
   }
 
+  /**
+   * accept4(2) on `fd`: takes the oldest pending connection and gives it an
+   * fd. When the table is full it fails with EMFILE before taking, so the
+   * connection stays queued for a later accept, as on Linux.
+   */
+  accept(fd: number, nonBlocking: boolean, cloexec: boolean): { fd: number; socket: StreamSocket } {
+    const listener = this.stream(fd, E.EOPNOTSUPP);
+    if (this.fds.size >= this.context.limits.maxSockets) {
+      if (listener.state !== 'listening') fail(E.EINVAL);
+      if (listener.pendingConnections > 0) fail(E.EMFILE);
+    }
+    const socket = listener.accept();
+    socket.nonBlocking = nonBlocking;
+    return { fd: this.install(socket, cloexec), socket };
+  }
+
   /** Puts a socket in the table at the lowest free fd; throws EMFILE when full. */
   install(socket: SocketBase, cloexec = false, fd?: number): number {
     if (this.fds.size >= this.context.limits.maxSockets) fail(E.EMFILE);

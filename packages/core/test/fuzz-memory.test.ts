@@ -6,6 +6,8 @@ import { MemoryProvider } from '../src/memory/index.js';
 import { opArb, runSequence, seedWorld } from './support/syscall-fuzz.js';
 
 const seed = Number(process.env.RAWSOCK_FUZZ_SEED ?? 20261126);
+// `npm run soak` fuzzes ten times longer.
+const numRuns = process.env.RAWSOCK_SOAK === 'full' ? 3000 : 300;
 const maxQueue = 256 * 1024 + 65536;
 
 async function property(seeded: boolean, ops: Parameters<typeof runSequence>[1]) {
@@ -22,10 +24,10 @@ async function property(seeded: boolean, ops: Parameters<typeof runSequence>[1])
 
 describe('syscall fuzzing on MemoryProvider', () => {
   it('from nothing: no exception, valid errnos, consistent readiness, bounded queues, nothing leaks', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 40 }), (ops) => property(false, ops)), { numRuns: 300, seed });
+    await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 40 }), (ops) => property(false, ops)), { numRuns, seed });
   }, 120_000);
 
   it('over connected sockets: the same properties', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 40 }), (ops) => property(true, ops)), { numRuns: 300, seed });
+    await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 40 }), (ops) => property(true, ops)), { numRuns, seed });
   }, 120_000);
 });
