@@ -23,3 +23,4 @@ export { StreamSocket } from './socket/stream.js';
 export { DatagramSocket, type DatagramReceipt } from './socket/datagram.js';
 export * from './memory/index.js';
 export * from './policy/index.js';
+export { BlockingSyscalls } from './blocking.js';
