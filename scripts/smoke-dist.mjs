@@ -8,7 +8,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const checks = [
   ['@rawsock/core', ['RawSockets', 'SocketSyscalls', 'MemoryProvider', 'decodeSockaddr']],
-  ['@rawsock/node', ['NodeProvider']],
+  ['@rawsock/node', ['NodeProvider', 'createNodeProvider']],
+  ['@rawsock/node/sync', ['createSyncSockets']],
+  ['@rawsock/core/conformance', ['conformanceCases', 'runCase']],
 ];
 let bad = 0;
 for (const [name, exportsWanted] of checks) {

@@ -24,3 +24,4 @@ export { DatagramSocket, type DatagramReceipt } from './socket/datagram.js';
 export * from './memory/index.js';
 export * from './policy/index.js';
 export { BlockingSyscalls } from './blocking.js';
+export * from './bridge/index.js';

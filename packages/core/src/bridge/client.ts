@@ -1,0 +1,217 @@
+/**
+ * SyncSockets: a synchronous POSIX socket API for embedders that must
+ * answer syscalls synchronously (a WASI host, an emulator). Each call posts
+ * a request to the thread where the sockets live and blocks in
+ * Atomics.wait until the answer is in shared memory. Blocking sockets block
+ * for real (connect, accept, recv, send under backpressure, poll with a
+ * timeout); non-blocking ones return EAGAIN/EINPROGRESS as usual.
+ */
+import type { SocketAddress } from '../address.js';
+import type { Result } from '../api.js';
+import { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM, FIONREAD, F_GETFL, F_SETFL, O_NONBLOCK } from '../constants.js';
+import { E, errnoName } from '../errno.js';
+import { fromUtf8 } from '../host.js';
+import { decodeSockaddr, encodeSockaddr } from '../sockaddr.js';
+import type { PollRequest } from '../table.js';
+import { ADDR_BYTES, HEADER_BYTES, SERVER_GONE, SERVER_STARTING, SLOT, STATE_ANSWER, STATE_IDLE, STATE_REQUEST, type BridgeRequest } from './protocol.js';
+
+interface AtomicsHost {
+  store(a: Int32Array, i: number, v: number): number;
+  load(a: Int32Array, i: number): number;
+  wait(a: Int32Array, i: number, v: number, timeout?: number): string;
+}
+
+const atomics = () => (globalThis as unknown as { Atomics: AtomicsHost }).Atomics;
+
+/** What one raw call returned. */
+export interface BridgeAnswer {
+  readonly result: number;
+  readonly addrlen: number;
+  readonly msgFlags: number;
+  readonly optlen: number;
+  readonly value: number;
+  readonly payload: Uint8Array;
+  readonly addr: Uint8Array;
+}
+
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const err = (errno: number): Result<never> => ({ ok: false, errno, code: errnoName(errno) ?? 'EUNKNOWN' });
+const toResult = (r: number): Result<number> => (r < 0 ? err(-r) : ok(r));
+
+export class SyncSockets {
+  private readonly header: Int32Array;
+  private readonly addr: Uint8Array;
+  private readonly payload: Uint8Array;
+
+  /**
+   * @param memory the bridge's SharedArrayBuffer (see createBridgeMemory)
+   * @param post sends a request to the serving thread
+   */
+  constructor(memory: SharedArrayBuffer, private readonly post: (req: BridgeRequest) => void) {
+    this.header = new Int32Array(memory, 0, HEADER_BYTES / 4);
+    this.addr = new Uint8Array(memory, HEADER_BYTES, ADDR_BYTES);
+    this.payload = new Uint8Array(memory, HEADER_BYTES + ADDR_BYTES);
+  }
+
+  /**
+   * Blocks until the serving thread has started (or `timeoutMs` passes);
+   * throws a `[rawsock]` error if it did not.
+   */
+  waitUntilServing(timeoutMs = 10_000): void {
+    const a = atomics();
+    const deadline = Date.now() + timeoutMs;
+    while (a.load(this.header, SLOT.server) === SERVER_STARTING) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`[rawsock] the socket worker did not start within ${timeoutMs} ms`);
+      a.wait(this.header, SLOT.server, SERVER_STARTING, left);
+    }
+    if (a.load(this.header, SLOT.server) === SERVER_GONE) throw new Error('[rawsock] the socket worker has exited');
+  }
+
+  /** Largest receive one call carries (recv returns at most this: a valid short read). */
+  get maxTransfer(): number {
+    return this.payload.byteLength;
+  }
+
+  /** One raw, blocking round trip. Outputs are copied out before the next call reuses the memory. */
+  call(req: BridgeRequest): BridgeAnswer {
+    const a = atomics();
+    if (a.load(this.header, SLOT.server) === SERVER_GONE) return this.gone();
+    a.store(this.header, SLOT.state, STATE_REQUEST);
+    this.post(req);
+    while (a.load(this.header, SLOT.state) !== STATE_ANSWER) a.wait(this.header, SLOT.state, STATE_REQUEST);
+    const h = this.header;
+    const answer: BridgeAnswer = {
+      result: h[SLOT.result] as number,
+      addrlen: h[SLOT.addrlen] as number,
+      msgFlags: h[SLOT.msgFlags] as number,
+      optlen: h[SLOT.optlen] as number,
+      value: h[SLOT.value] as number,
+      payload: this.payload.slice(0, h[SLOT.payloadLength] as number),
+      addr: this.addr.slice(0, Math.min(ADDR_BYTES, h[SLOT.addrlen] as number)),
+    };
+    a.store(this.header, SLOT.state, STATE_IDLE);
+    return answer;
+  }
+
+  private gone(): BridgeAnswer {
+    const none = new Uint8Array(0);
+    return { result: -E.EIO, addrlen: 0, msgFlags: 0, optlen: 0, value: 0, payload: none, addr: none };
+  }
+
+  private address(answer: BridgeAnswer): SocketAddress {
+    return decodeSockaddr(answer.addr, answer.addr.byteLength);
+  }
+
+  socket(domain: 'ipv4' | 'ipv6' | 'unix', type: 'stream' | 'dgram', options: { nonBlocking?: boolean } = {}): Result<number> {
+    const af = { ipv4: AF_INET, ipv6: AF_INET6, unix: AF_UNIX }[domain];
+    const t = (type === 'stream' ? SOCK_STREAM : SOCK_DGRAM) | (options.nonBlocking ? SOCK_NONBLOCK : 0);
+    return toResult(this.call({ op: 'socket', args: [af, t, 0] }).result);
+  }
+
+  bind(fd: number, address: SocketAddress): Result<number> {
+    const addr = encodeSockaddr(address);
+    return toResult(this.call({ op: 'bind', args: [fd, addr.byteLength], addr }).result);
+  }
+
+  listen(fd: number, backlog = 128): Result<number> {
+    return toResult(this.call({ op: 'listen', args: [fd, backlog] }).result);
+  }
+
+  /** Blocks until a connection arrives (on a blocking listener). */
+  accept(fd: number): Result<{ fd: number; address: SocketAddress }> {
+    const r = this.call({ op: 'accept4', args: [fd, 0] });
+    return r.result < 0 ? err(-r.result) : ok({ fd: r.result, address: this.address(r) });
+  }
+
+  /** Blocks until connected or refused (on a blocking socket). */
+  connect(fd: number, address: SocketAddress): Result<number> {
+    const addr = encodeSockaddr(address);
+    return toResult(this.call({ op: 'connect', args: [fd, addr.byteLength], addr }).result);
+  }
+
+  /** Sends all of `data` on a blocking stream (in bridge-sized pieces); returns the count sent. */
+  send(fd: number, data: Uint8Array, flags = 0): Result<number> {
+    let sent = 0;
+    do {
+      const piece = data.slice(sent, sent + this.maxTransfer);
+      const r = this.call({ op: 'sendto', args: [fd, flags, 0], data: piece }).result;
+      if (r < 0) return sent > 0 ? ok(sent) : err(-r);
+      sent += r;
+      if (r < piece.byteLength) break;
+    } while (sent < data.byteLength);
+    return ok(sent);
+  }
+
+  sendto(fd: number, data: Uint8Array, address: SocketAddress, flags = 0): Result<number> {
+    const addr = encodeSockaddr(address);
+    return toResult(this.call({ op: 'sendto', args: [fd, flags, addr.byteLength], data, addr }).result);
+  }
+
+  /** Blocks until data or EOF (empty array) on a blocking socket. */
+  recv(fd: number, maxBytes: number, flags = 0): Result<Uint8Array> {
+    const r = this.recvfrom(fd, maxBytes, flags);
+    return r.ok ? ok(r.value.data) : r;
+  }
+
+  recvfrom(fd: number, maxBytes: number, flags = 0): Result<{ data: Uint8Array; from?: SocketAddress; truncated: boolean }> {
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) return err(E.EINVAL);
+    const r = this.call({ op: 'recvfrom', args: [fd, Math.min(maxBytes, this.maxTransfer), flags] });
+    if (r.result < 0) return err(-r.result);
+    return ok({ data: r.payload, ...(r.addrlen > 0 ? { from: this.address(r) } : {}), truncated: (r.msgFlags & 0x20) !== 0 });
+  }
+
+  shutdown(fd: number, how: number): Result<number> {
+    return toResult(this.call({ op: 'shutdown', args: [fd, how] }).result);
+  }
+
+  close(fd: number): Result<number> {
+    return toResult(this.call({ op: 'close', args: [fd] }).result);
+  }
+
+  getsockname(fd: number): Result<SocketAddress> {
+    const r = this.call({ op: 'getsockname', args: [fd] });
+    return r.result < 0 ? err(-r.result) : ok(this.address(r));
+  }
+
+  getpeername(fd: number): Result<SocketAddress> {
+    const r = this.call({ op: 'getpeername', args: [fd] });
+    return r.result < 0 ? err(-r.result) : ok(this.address(r));
+  }
+
+  /** setsockopt with the option's C bytes (Linux LP64 layout). */
+  setsockopt(fd: number, level: number, name: number, value: Uint8Array | number): Result<number> {
+    const data = typeof value === 'number' ? new Uint8Array(new Int32Array([value]).buffer) : value;
+    return toResult(this.call({ op: 'setsockopt', args: [fd, level, name], data }).result);
+  }
+
+  /** getsockopt: the option's C bytes. */
+  getsockopt(fd: number, level: number, name: number, maxLength = 16): Result<Uint8Array> {
+    const r = this.call({ op: 'getsockopt', args: [fd, level, name, maxLength] });
+    return r.result < 0 ? err(-r.result) : ok(r.payload);
+  }
+
+  available(fd: number): Result<number> {
+    const r = this.call({ op: 'ioctl', args: [fd, FIONREAD, 0] });
+    return r.result < 0 ? err(-r.result) : ok(r.value);
+  }
+
+  setNonBlocking(fd: number, on: boolean): Result<number> {
+    const flags = this.call({ op: 'fcntl', args: [fd, F_GETFL, 0] }).result;
+    if (flags < 0) return err(-flags);
+    return toResult(this.call({ op: 'fcntl', args: [fd, F_SETFL, on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK] }).result);
+  }
+
+  /** poll(2): blocks up to `timeoutMs` (-1 = forever); returns revents per request. */
+  poll(requests: readonly PollRequest[], timeoutMs: number): Result<number[]> {
+    const r = this.call({ op: 'poll', args: [timeoutMs, ...requests.flatMap((q) => [q.fd, q.events])] });
+    if (r.result < 0) return err(-r.result);
+    return ok([...new Int32Array(r.payload.buffer, r.payload.byteOffset, requests.length)]);
+  }
+
+  /** Resolves a name (blocks); ENOENT if unknown. */
+  lookup(hostname: string, family: 'any' | 'ipv4' | 'ipv6' = 'any'): Result<string[]> {
+    const r = this.call({ op: 'lookup', args: [{ any: 0, ipv4: 1, ipv6: 2 }[family]], text: hostname });
+    return r.result < 0 ? err(-r.result) : ok(fromUtf8(r.payload).split('\n').filter(Boolean));
+  }
+}

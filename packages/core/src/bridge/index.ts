@@ -1,0 +1,3 @@
+export { SyncSockets, type BridgeAnswer } from './client.js';
+export { createBridgeServer, answerBridgeRequest, setServerState } from './server.js';
+export { createBridgeMemory, DEFAULT_PAYLOAD_BYTES, SERVER_GONE, SERVER_READY, type BridgeRequest, type BridgeOp } from './protocol.js';

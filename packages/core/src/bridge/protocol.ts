@@ -1,0 +1,79 @@
+/**
+ * The synchronous bridge's wire format. Requests travel by message (a
+ * structured clone); answers come back in a SharedArrayBuffer the caller
+ * waits on with Atomics.wait, so the caller's thread blocks for real while
+ * the sockets live on in another thread's event loop.
+ *
+ * Layout: an Int32 header, then the payload region for output bytes
+ * (received data, addresses, option values, poll results).
+ */
+
+/** Header slots (Int32 indexes). */
+export const SLOT = {
+  /** 0 idle, 1 request in flight, 2 answer ready. */
+  state: 0,
+  result: 1,
+  addrlen: 2,
+  msgFlags: 3,
+  optlen: 4,
+  value: 5,
+  /** Bytes of payload written. */
+  payloadLength: 6,
+  /** Offset in the payload where the address output starts. */
+  addrOffset: 7,
+  /** The serving thread: 0 starting, 1 ready, 2 gone. */
+  server: 8,
+} as const;
+
+export const SERVER_STARTING = 0;
+export const SERVER_READY = 1;
+export const SERVER_GONE = 2;
+
+export const STATE_IDLE = 0;
+export const STATE_REQUEST = 1;
+export const STATE_ANSWER = 2;
+
+/** Bytes before the payload region. */
+export const HEADER_BYTES = 64;
+
+/** Default payload capacity: the largest single receive the bridge carries. */
+export const DEFAULT_PAYLOAD_BYTES = 1024 * 1024;
+
+/** Room reserved in the payload for an address (sockaddr_storage). */
+export const ADDR_BYTES = 128;
+
+/** The calls the bridge carries. Each mirrors a SocketSyscalls/BlockingSyscalls method. */
+export type BridgeOp =
+  | 'socket'
+  | 'socketpair'
+  | 'bind'
+  | 'connect'
+  | 'listen'
+  | 'accept4'
+  | 'sendto'
+  | 'recvfrom'
+  | 'shutdown'
+  | 'getsockname'
+  | 'getpeername'
+  | 'getsockopt'
+  | 'setsockopt'
+  | 'ioctl'
+  | 'fcntl'
+  | 'close'
+  | 'dup'
+  | 'poll'
+  | 'lookup';
+
+/** One request. `args` are numbers; `data`/`addr` carry input bytes. */
+export interface BridgeRequest {
+  readonly op: BridgeOp;
+  readonly args: readonly number[];
+  readonly data?: Uint8Array;
+  readonly addr?: Uint8Array;
+  readonly text?: string;
+}
+
+/** Creates the shared memory for one bridge. */
+export function createBridgeMemory(payloadBytes = DEFAULT_PAYLOAD_BYTES): SharedArrayBuffer {
+  return new SharedArrayBuffer(HEADER_BYTES + ADDR_BYTES + payloadBytes);
+}

@@ -1,0 +1,156 @@
+/**
+ * The bridge's serving side: runs where the sockets live (a worker), takes
+ * one request at a time, performs it with blocking semantics and writes the
+ * answer into shared memory, then wakes the caller.
+ */
+import type { BlockingSyscalls } from '../blocking.js';
+import { E } from '../errno.js';
+import { utf8 } from '../host.js';
+import { ADDR_BYTES, HEADER_BYTES, SERVER_GONE, SERVER_READY, SLOT, STATE_ANSWER, type BridgeRequest } from './protocol.js';
+
+interface AtomicsHost {
+  store(a: Int32Array, i: number, v: number): number;
+  notify(a: Int32Array, i: number, count?: number): number;
+}
+
+/** Performs one request and publishes the answer. */
+export async function answerBridgeRequest(memory: SharedArrayBuffer, blocking: BlockingSyscalls, req: BridgeRequest): Promise<void> {
+  const header = new Int32Array(memory, 0, HEADER_BYTES / 4);
+  const addr = new Uint8Array(memory, HEADER_BYTES, ADDR_BYTES);
+  const payload = new Uint8Array(memory, HEADER_BYTES + ADDR_BYTES);
+  const sys = blocking.sys;
+  const a = req.args;
+  const n = (i: number) => a[i] ?? 0;
+  let result: number;
+  let payloadLength = 0;
+  try {
+    switch (req.op) {
+      case 'socket':
+        result = sys.socket(n(0), n(1), n(2));
+        break;
+      case 'socketpair': {
+        const fds = [0, 0];
+        result = sys.socketpair(n(0), n(1), n(2), fds);
+        header[SLOT.value] = fds[0] as number;
+        header[SLOT.optlen] = fds[1] as number;
+        break;
+      }
+      case 'bind':
+        result = sys.bind(n(0), req.addr ?? new Uint8Array(0), n(1));
+        break;
+      case 'connect':
+        result = await blocking.connect(n(0), req.addr ?? new Uint8Array(0), n(1));
+        break;
+      case 'listen':
+        result = sys.listen(n(0), n(1));
+        break;
+      case 'accept4':
+        result = await blocking.accept4(n(0), addr, ADDR_BYTES, n(1));
+        break;
+      case 'sendto':
+        result = await blocking.sendto(n(0), req.data ?? new Uint8Array(0), n(1), req.addr ?? null, n(2));
+        break;
+      case 'recvfrom': {
+        const max = Math.min(n(1), payload.byteLength);
+        result = await blocking.recvfrom(n(0), payload.subarray(0, max), n(2), addr, ADDR_BYTES);
+        payloadLength = result > 0 ? Math.min(result, max) : 0;
+        break;
+      }
+      case 'shutdown':
+        result = sys.shutdown(n(0), n(1));
+        break;
+      case 'getsockname':
+        result = sys.getsockname(n(0), addr, ADDR_BYTES);
+        break;
+      case 'getpeername':
+        result = sys.getpeername(n(0), addr, ADDR_BYTES);
+        break;
+      case 'getsockopt':
+        result = sys.getsockopt(n(0), n(1), n(2), payload, Math.min(n(3), payload.byteLength));
+        payloadLength = sys.out.optlen;
+        break;
+      case 'setsockopt':
+        result = sys.setsockopt(n(0), n(1), n(2), req.data ?? new Uint8Array(0));
+        break;
+      case 'ioctl':
+        result = sys.ioctl(n(0), n(1), n(2));
+        break;
+      case 'fcntl':
+        result = sys.fcntl(n(0), n(1), n(2));
+        break;
+      case 'close':
+        result = sys.close(n(0));
+        break;
+      case 'dup':
+        result = sys.dup(n(0));
+        break;
+      case 'poll': {
+        // args: timeout, then fd/events pairs; revents come back as Int32s in the payload.
+        const requests = [];
+        for (let i = 1; i + 1 < a.length; i += 2) requests.push({ fd: n(i), events: n(i + 1) });
+        const revents = new Int32Array(requests.length);
+        result = await blocking.poll(requests, revents, n(0));
+        payload.set(new Uint8Array(revents.buffer));
+        payloadLength = revents.byteLength;
+        break;
+      }
+      case 'lookup': {
+        const family = (['any', 'ipv4', 'ipv6'] as const)[n(0)] ?? 'any';
+        try {
+          const found = await sys.table.context.provider.lookup(req.text ?? '', family);
+          const text = utf8(found.map((f) => f.address).join('\n'));
+          const len = Math.min(text.byteLength, payload.byteLength);
+          payload.set(text.subarray(0, len));
+          payloadLength = len;
+          result = found.length;
+        } catch (e) {
+          result = -((e as { errno?: number }).errno ?? E.EIO);
+        }
+        break;
+      }
+      default:
+        result = -E.ENOSYS;
+    }
+  } catch {
+    result = -E.EIO;
+  }
+  header[SLOT.result] = result;
+  header[SLOT.addrlen] = sys.out.addrlen;
+  header[SLOT.msgFlags] = sys.out.msgFlags;
+  if (req.op !== 'socketpair') {
+    header[SLOT.optlen] = sys.out.optlen;
+    header[SLOT.value] = sys.out.value;
+  }
+  header[SLOT.payloadLength] = payloadLength;
+  const atomics = (globalThis as unknown as { Atomics: AtomicsHost }).Atomics;
+  atomics.store(header, SLOT.state, STATE_ANSWER);
+  atomics.notify(header, SLOT.state);
+}
+
+/**
+ * Serves requests as they arrive, strictly one after another (the caller
+ * is blocked until each answer, so there is never more than one).
+ */
+export function createBridgeServer(memory: SharedArrayBuffer, blocking: BlockingSyscalls): (req: BridgeRequest) => void {
+  let chain: Promise<void> = Promise.resolve();
+  setServerState(memory, SERVER_READY);
+  return (req) => {
+    chain = chain.then(() => answerBridgeRequest(memory, blocking, req));
+  };
+}
+
+/**
+ * Publishes the serving thread's state; SERVER_GONE also answers a waiting
+ * call with EIO, so a caller never waits on a thread that died.
+ */
+export function setServerState(memory: SharedArrayBuffer, state: number): void {
+  const header = new Int32Array(memory, 0, HEADER_BYTES / 4);
+  const atomics = (globalThis as unknown as { Atomics: AtomicsHost }).Atomics;
+  atomics.store(header, SLOT.server, state);
+  atomics.notify(header, SLOT.server);
+  if (state === SERVER_GONE) {
+    header[SLOT.result] = -E.EIO;
+    atomics.store(header, SLOT.state, STATE_ANSWER);
+    atomics.notify(header, SLOT.state);
+  }
+}
