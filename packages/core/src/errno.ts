@@ -141,6 +141,20 @@ export const WASI_ERRNO: Readonly<Partial<Record<ErrnoName, number>>> = {
   ETIMEDOUT: 73,
 };
 
+/**
+ * Emscripten's errno numbering (musl arch/emscripten/bits/errno.h): WASI's
+ * values, plus its own numbers for names WASI lacks — notably EOPNOTSUPP is
+ * 138 there (ENOTSUP aliases it), not WASI's ENOTSUP 58.
+ */
+export const EMSCRIPTEN_ERRNO: Readonly<Partial<Record<ErrnoName, number>>> = {
+  ...WASI_ERRNO,
+  ESOCKTNOSUPPORT: 137,
+  EOPNOTSUPP: 138,
+  EPFNOSUPPORT: 139,
+  ESHUTDOWN: 140,
+  EHOSTDOWN: 142,
+};
+
 const LINUX_BY_NUMBER = new Map<number, ErrnoName>(
   (Object.entries(LINUX_ERRNO) as [ErrnoName, number][]).map(([name, n]) => [n, name]),
 );
@@ -173,6 +187,13 @@ export function linuxToWasiErrno(errno: number): number {
   if (name === undefined) return sign * (WASI_ERRNO.EIO as number);
   const wasi = WASI_ERRNO[name] ?? WASI_ERRNO[WASI_FALLBACK[name] ?? 'EIO'];
   return sign * (wasi as number);
+}
+
+/** Translates a Linux errno number to Emscripten's libc numbering. Sign is kept. */
+export function linuxToEmscriptenErrno(errno: number): number {
+  const sign = errno < 0 ? -1 : 1;
+  const name = LINUX_BY_NUMBER.get(Math.abs(errno));
+  return sign * ((name && EMSCRIPTEN_ERRNO[name]) ?? (EMSCRIPTEN_ERRNO.EIO as number));
 }
 
 /** Translates a WASI/Emscripten errno number to Linux numbering. Sign is kept. */

@@ -113,3 +113,16 @@ describe('core policy', () => {
     expect(Object.values(stats).every((n) => n === 0)).toBe(true);
   });
 });
+
+describe('errno numbering', () => {
+  it('maps Linux errno to WASI and to Emscripten libc numbers (checked against emcc 3.1.6 headers)', async () => {
+    const { linuxToWasiErrno, linuxToEmscriptenErrno, wasiToLinuxErrno, E } = await import('../src/errno.js');
+    expect(linuxToWasiErrno(-E.EAGAIN)).toBe(-6);
+    expect(linuxToWasiErrno(-E.ECONNREFUSED)).toBe(-14);
+    expect(linuxToWasiErrno(-E.EOPNOTSUPP)).toBe(-58);
+    expect(linuxToEmscriptenErrno(-E.EOPNOTSUPP)).toBe(-138);
+    expect(linuxToEmscriptenErrno(-E.ESOCKTNOSUPPORT)).toBe(-137);
+    expect(linuxToEmscriptenErrno(-E.EINPROGRESS)).toBe(-26);
+    expect(wasiToLinuxErrno(-28)).toBe(-E.EINVAL);
+  });
+});
