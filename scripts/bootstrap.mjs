@@ -21,5 +21,31 @@ function installNeeded() {
   return statSync(join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
 }
 
+function have(cmd) {
+  try {
+    execFileSync(cmd, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Emscripten (emcc 3.1.6, Debian's package) for the glue's tests and the
+ * demo. Installed with apt when we are root; otherwise we stop and say how.
+ */
+function ensureEmcc() {
+  if (process.env.EMCC ? have(process.env.EMCC) : have('emcc')) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && have('apt-get')) {
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', 'emscripten']);
+    return;
+  }
+  console.error('[rawsock] emcc is missing. Install Emscripten, e.g.: sudo apt-get install -y emscripten  (or set EMCC to your emcc)');
+  process.exit(1);
+}
+
 if (installNeeded()) run(npm, ['ci', '--no-audit', '--no-fund']);
+ensureEmcc();
 run(join(root, 'node_modules', '.bin', 'turbo'), ['run', 'build', '--output-logs=errors-only']);

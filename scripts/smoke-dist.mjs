@@ -11,6 +11,7 @@ const checks = [
   ['@rawsock/node', ['NodeProvider', 'createNodeProvider']],
   ['@rawsock/node/sync', ['createSyncSockets']],
   ['@rawsock/core/conformance', ['conformanceCases', 'runCase']],
+  ['@rawsock/emscripten', ['glueFlags', 'parseEmccVersion', 'detectRuntime']],
 ];
 let bad = 0;
 for (const [name, exportsWanted] of checks) {

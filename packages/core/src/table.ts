@@ -23,13 +23,12 @@ import {
 import { E, fail } from './errno.js';
 import { startTimer } from './host.js';
 import { DEFAULT_LIMITS, type CoreLimits } from './limits.js';
-import { MemoryStreamConnection } from './memory/connection.js';
-import { MemoryNetwork } from './memory/network.js';
 import { NetworkPolicy, type PolicyDenial, type PolicySpec } from './policy/policy.js';
 import { parsePolicy } from './policy/presets.js';
 import type { RawSocketProvider } from './provider.js';
 import { ReadinessHub, type CoreContext, type SocketBase } from './socket/base.js';
 import { DatagramSocket } from './socket/datagram.js';
+import { connectedPair } from './socket/pair.js';
 import type { StateTransition } from './socket/state.js';
 import { StreamSocket } from './socket/stream.js';
 
@@ -57,6 +56,12 @@ export interface SocketTableOptions {
   readonly policy?: PolicySpec | NetworkPolicy | string;
   /** Called for every operation the policy denies. */
   readonly audit?: (denial: PolicyDenial) => void;
+  /**
+   * Picks the fd number for each new socket (socket, accept, socketpair,
+   * dup) when the embedder owns the fd space — the Emscripten glue makes a
+   * filesystem stream and uses its fd. Default: the lowest free number.
+   */
+  readonly allocateFd?: () => number;
 }
 
 /** One requested fd in a poll set. */
@@ -78,8 +83,7 @@ export class SocketTable {
   private readonly fds = new Map<number, FdEntry>();
   private readonly firstFd: number;
   private readonly isOtherFd: (fd: number) => boolean;
-  /** In-memory transport for socketpair(), made on first use. */
-  private pairNetwork: MemoryNetwork | undefined;
+  private readonly allocateFd: (() => number) | undefined;
 
   constructor(options: SocketTableOptions) {
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -94,6 +98,7 @@ export class SocketTable {
     };
     this.firstFd = options.firstFd ?? 3;
     this.isOtherFd = options.isOtherFd ?? ((fd) => fd >= 0 && fd < this.firstFd);
+    this.allocateFd = options.allocateFd;
   }
 
   /** Number of open fds. */
@@ -142,8 +147,8 @@ export class SocketTable {
   }
 
   /**
-   * socketpair(2): two connected AF_UNIX stream sockets, entirely in
-   * memory (no provider involved). Other families give EOPNOTSUPP as on
+   * socketpair(2): two connected AF_UNIX stream sockets, in memory and
+   * synchronous like Linux's (no provider involved). Other families give EOPNOTSUPP as on
    * Linux; AF_UNIX datagram pairs are not offered (ESOCKTNOSUPPORT).
    */
   socketpair(domainNumber: number, typeWithFlags: number, protocol: number): [number, number] {
@@ -154,9 +159,7 @@ export class SocketTable {
     if (type !== SOCK_STREAM) fail(E.ESOCKTNOSUPPORT);
     if (protocol !== 0) fail(E.EPROTONOSUPPORT);
     if (this.fds.size + 2 > this.context.limits.maxSockets) fail(E.EMFILE);
-    const unnamed = { family: 'unix', path: '' } as const;
-    const side = { localAddress: unnamed, remoteAddress: unnamed, capacity: this.context.limits.streamReceiveBytes, release: () => undefined };
-    const [a, b] = MemoryStreamConnection.pair((this.pairNetwork ??= new MemoryNetwork()), side, side);
+    const [a, b] = connectedPair();
     const cloexec = (typeWithFlags & SOCK_CLOEXEC) !== 0;
     return [a, b].map((conn) => {
       const s = StreamSocket.fromConnection(this.context, 'unix', conn);
@@ -184,7 +187,7 @@ export class SocketTable {
   /** Puts a socket in the table at the lowest free fd; throws EMFILE when full. */
   install(socket: SocketBase, cloexec = false, fd?: number): number {
     if (this.fds.size >= this.context.limits.maxSockets) fail(E.EMFILE);
-    const n = fd ?? this.lowestFree(this.firstFd);
+    const n = fd ?? this.allocateFd?.() ?? this.lowestFree(this.firstFd);
     if (this.fds.has(n)) fail(E.EBADF);
     socket.refs++;
     this.fds.set(n, { socket, cloexec });
@@ -233,7 +236,7 @@ export class SocketTable {
   dup(fd: number, minFd?: number): number {
     const entry = this.fds.get(fd);
     if (!entry) fail(E.EBADF);
-    return this.install(entry.socket, false, this.lowestFree(minFd ?? this.firstFd));
+    return this.install(entry.socket, false, minFd === undefined ? undefined : this.lowestFree(minFd));
   }
 
   /** close(2): the socket is destroyed when its last fd closes. */

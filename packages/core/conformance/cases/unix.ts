@@ -65,6 +65,9 @@ export const unixCases: ConformanceCase[] = [
     async run({ net }) {
       const [a, b] = unwrap(net.socketpair(), 'socketpair');
       equal(unwrap(net.getpeername(a), 'getpeername'), { family: 'unix', path: '' }, 'unnamed peer');
+      // Like Linux, a write is readable from the other end at once.
+      equal(unwrap(net.send(a, text('now')), 'send'), 3, 'sent');
+      equal(str(unwrap(net.recv(b, 10), 'recv at once')), 'now', 'readable synchronously');
       unwrap(await net.sendAllAsync(a, text('pair')), 'send a');
       equal(str(await readExactly(net, b, 4)), 'pair', 'b reads');
       unwrap(await net.sendAllAsync(b, text('back')), 'send b');
@@ -73,6 +76,35 @@ export const unixCases: ConformanceCase[] = [
       equal((await readToEnd(net, b)).byteLength, 0, 'EOF at b');
       fails(net.socketpair({}, 'ipv4', 'stream'), 'EOPNOTSUPP', 'AF_INET socketpair');
       fails(net.socketpair({}, 'unix', 'dgram'), 'ESOCKTNOSUPPORT', 'AF_UNIX datagram pair (deviation)');
+    },
+  },
+  {
+    group: 'unix',
+    name: 'socketpair: flow control and close',
+    async run({ net }) {
+      const [a, b] = unwrap(net.socketpair({ nonBlocking: true }), 'socketpair');
+      // b never reads: a's sends must stop (bounded), then all arrive once b reads.
+      let sent = 0;
+      const chunk = new Uint8Array(65536);
+      for (let i = 0; i < 1000; i++) {
+        const r = net.send(a, chunk);
+        if (!r.ok) {
+          equal(r.code, 'EAGAIN', 'full pair');
+          break;
+        }
+        sent += r.value;
+      }
+      check(sent > 0 && sent < 64 * 1024 * 1024, `bounded: ${sent}`);
+      let got = 0;
+      for (;;) {
+        const r = net.recv(b, 1 << 20);
+        if (!r.ok) break;
+        got += r.value.byteLength;
+      }
+      equal(got, sent, 'every byte arrives');
+      unwrap(net.close(a), 'close a');
+      equal(unwrap(net.recv(b, 10), 'EOF').byteLength, 0, 'EOF after the peer closed');
+      fails(net.send(b, text('x')), 'EPIPE', 'send to a closed peer');
     },
   },
 ];

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// rawsock-emcc: a drop-in emcc wrapper that links rawsock's socket glue.
+//   rawsock-emcc app.c -o app.js [emcc flags]      build with rawsock
+//   rawsock-emcc --print-flags                     the flags, for build systems
+// EMCC picks the emcc to run (default: emcc on PATH).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { glueFlags, parseEmccVersion } from '../dist/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const paths = {
+  library: join(here, '..', 'lib', 'library_rawsock.js'),
+  runtime: join(here, '..', 'dist', 'rawsock-runtime.js'),
+  shim: join(here, '..', 'lib', 'rawsock_shim.c'),
+};
+const emcc = process.env.EMCC || 'emcc';
+const args = process.argv.slice(2);
+
+function emccVersion() {
+  try {
+    return parseEmccVersion(execFileSync(emcc, ['--version'], { encoding: 'utf8' }));
+  } catch (e) {
+    console.error(`[rawsock] cannot run ${emcc} (${e.code ?? e.message}); install Emscripten or set EMCC to your emcc`);
+    process.exit(127);
+  }
+}
+
+if (!existsSync(paths.runtime)) {
+  console.error(`[rawsock] ${paths.runtime} is missing: build @rawsock/emscripten first (npm run build)`);
+  process.exit(1);
+}
+const version = emccVersion();
+if (!version) {
+  console.error(`[rawsock] could not read the version of ${emcc}`);
+  process.exit(1);
+}
+if (args[0] === '--print-flags') {
+  console.log(glueFlags(version, [], paths).add.join(' '));
+  process.exit(0);
+}
+const { add, keep, notes } = glueFlags(version, args, paths);
+for (const n of notes) console.error(n);
+const r = spawnSync(emcc, [...keep, ...add], { stdio: 'inherit' });
+process.exit(r.status ?? 1);

@@ -1,0 +1,264 @@
+/**
+ * @license MIT
+ * rawsock's Emscripten JS library: backs the program's socket syscalls with
+ * @rawsock/core (bundled as RawsockRuntime by rawsock-emcc's --pre-js).
+ *
+ * This file only marshals: wasm memory ↔ byte views, FS streams ↔ fds,
+ * Linux errno ↔ Emscripten errno. Every socket decision is the core's.
+ * Socket fds are real FS streams (like library_sockfs.js makes them), so
+ * read/write/close/poll/select on them go through FS as for any file.
+ */
+mergeInto(LibraryManager.library, {
+  $RAWSOCK__deps: ['$FS'],
+  $RAWSOCK: {
+    runtime: null,
+    root: null,
+    // The core, made on first use so programs without sockets pay nothing.
+    get: function() {
+      if (RAWSOCK.runtime) return RAWSOCK.runtime;
+      if (typeof RawsockRuntime === 'undefined') throw new Error('[rawsock] runtime bundle missing: link with rawsock-emcc');
+      RAWSOCK.root = FS.createNode(null, '/', {{{ cDefine('S_IFDIR') }}} | 511, 0);
+      var usecOffset = {{{ C_STRUCTS.timeval.tv_usec }}};
+      var abi = { timeval: { size: {{{ C_STRUCTS.timeval.__size__ }}}, secBytes: usecOffset >= 8 ? 8 : 4, usecOffset: usecOffset, usecBytes: 4 } };
+      var fs = {
+        newSocketFd: function() { return RAWSOCK.createStream().fd; },
+        isOtherFd: function(fd) { var s = FS.getStream(fd); return !!s && !s.node.rawsock; }
+      };
+      RAWSOCK.runtime = RawsockRuntime.createGlueRuntime(fs, Module['rawsock'] || {}, abi);
+      return RAWSOCK.runtime;
+    },
+    nextName: 0,
+    createStream: function() {
+      var name = 'rawsock[' + (RAWSOCK.nextName++) + ']';
+      var node = FS.createNode(RAWSOCK.root, name, {{{ cDefine('S_IFSOCK') }}}, 0);
+      node.rawsock = true;
+      node.node_ops = RAWSOCK.node_ops;
+      return FS.createStream({ path: name, node: node, flags: {{{ cDefine('O_RDWR') }}}, seekable: false, stream_ops: RAWSOCK.stream_ops });
+    },
+    isSocket: function(fd) {
+      var s = FS.getStream(fd);
+      return !!s && !!s.node.rawsock;
+    },
+    // -errno from core (Linux numbers) → -errno for this libc.
+    ret: function(r) {
+      return r < 0 ? RAWSOCK.runtime.errno(r) : r;
+    },
+    // A fd argument: sockets go to core, other streams are ENOTSOCK, the rest EBADF.
+    check: function(fd) {
+      if (RAWSOCK.isSocket(fd)) return 0;
+      RAWSOCK.get();
+      return RAWSOCK.runtime.errno(FS.getStream(fd) ? -88 /* ENOTSOCK */ : -9 /* EBADF */);
+    },
+    bytes: function(ptr, len) {
+      return HEAPU8.subarray(ptr, ptr + len);
+    },
+    // fstat on a socket fd: S_IFSOCK, size 0 (what Linux reports).
+    node_ops: {
+      getattr: function(node) {
+        var now = new Date();
+        return { dev: 0, ino: node.id, mode: node.mode, nlink: 1, uid: 0, gid: 0, rdev: 0, size: 0, atime: now, mtime: now, ctime: now, blksize: 4096, blocks: 0 };
+      }
+    },
+    stream_ops: {
+      read: function(stream, buffer, offset, length) {
+        var view = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
+        var r = RAWSOCK.get().sys.recvfrom(stream.fd, view, 0, null, 0);
+        if (r < 0) throw new FS.ErrnoError(-RAWSOCK.runtime.errno(r));
+        return r;
+      },
+      write: function(stream, buffer, offset, length) {
+        var view = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
+        var r = RAWSOCK.get().sys.sendto(stream.fd, view, 0x4000 /* MSG_NOSIGNAL */, null, 0);
+        if (r < 0) throw new FS.ErrnoError(-RAWSOCK.runtime.errno(r));
+        return r;
+      },
+      poll: function(stream) {
+        return RAWSOCK.get().table.revents({ fd: stream.fd, events: 0xffff });
+      },
+      close: function(stream) {
+        RAWSOCK.get().sys.close(stream.fd);
+      }
+    }
+  },
+
+  __syscall_socket__deps: ['$RAWSOCK'],
+  __syscall_socket: function(domain, type, protocol) {
+    return RAWSOCK.ret(RAWSOCK.get().sys.socket(domain, type, protocol));
+  },
+
+  __syscall_bind__deps: ['$RAWSOCK'],
+  __syscall_bind: function(fd, addr, addrlen) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    return RAWSOCK.ret(RAWSOCK.runtime.sys.bind(fd, RAWSOCK.bytes(addr, Math.max(0, addrlen)), addrlen));
+  },
+
+  __syscall_connect__deps: ['$RAWSOCK'],
+  __syscall_connect: function(fd, addr, addrlen) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    return RAWSOCK.ret(RAWSOCK.runtime.sys.connect(fd, RAWSOCK.bytes(addr, Math.max(0, addrlen)), addrlen));
+  },
+
+  __syscall_listen__deps: ['$RAWSOCK'],
+  __syscall_listen: function(fd, backlog) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    return RAWSOCK.ret(RAWSOCK.runtime.sys.listen(fd, backlog));
+  },
+
+  __syscall_accept4__deps: ['$RAWSOCK'],
+  __syscall_accept4: function(fd, addr, addrlenp, flags) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    var sys = RAWSOCK.runtime.sys;
+    var cap = addr ? HEAP32[addrlenp >> 2] : 0;
+    var r = sys.accept4(fd, addr ? RAWSOCK.bytes(addr, Math.max(0, cap)) : null, cap, flags);
+    if (r >= 0 && addr) HEAP32[addrlenp >> 2] = sys.out.addrlen;
+    return RAWSOCK.ret(r);
+  },
+
+  __syscall_getsockname__deps: ['$RAWSOCK'],
+  __syscall_getsockname: function(fd, addr, addrlenp) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    var sys = RAWSOCK.runtime.sys;
+    var cap = HEAP32[addrlenp >> 2];
+    var r = sys.getsockname(fd, RAWSOCK.bytes(addr, Math.max(0, cap)), cap);
+    if (r >= 0) HEAP32[addrlenp >> 2] = sys.out.addrlen;
+    return RAWSOCK.ret(r);
+  },
+
+  __syscall_getpeername__deps: ['$RAWSOCK'],
+  __syscall_getpeername: function(fd, addr, addrlenp) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    var sys = RAWSOCK.runtime.sys;
+    var cap = HEAP32[addrlenp >> 2];
+    var r = sys.getpeername(fd, RAWSOCK.bytes(addr, Math.max(0, cap)), cap);
+    if (r >= 0) HEAP32[addrlenp >> 2] = sys.out.addrlen;
+    return RAWSOCK.ret(r);
+  },
+
+  __syscall_sendto__deps: ['$RAWSOCK'],
+  __syscall_sendto: function(fd, buf, len, flags, addr, addrlen) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    return RAWSOCK.ret(RAWSOCK.runtime.sys.sendto(fd, RAWSOCK.bytes(buf, len), flags, addr ? RAWSOCK.bytes(addr, Math.max(0, addrlen)) : null, addr ? addrlen : 0));
+  },
+
+  __syscall_recvfrom__deps: ['$RAWSOCK'],
+  __syscall_recvfrom: function(fd, buf, len, flags, addr, addrlenp) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    var sys = RAWSOCK.runtime.sys;
+    var cap = addr ? HEAP32[addrlenp >> 2] : 0;
+    var r = sys.recvfrom(fd, RAWSOCK.bytes(buf, len), flags, addr ? RAWSOCK.bytes(addr, Math.max(0, cap)) : null, cap);
+    if (r >= 0 && addr) HEAP32[addrlenp >> 2] = sys.out.addrlen;
+    return RAWSOCK.ret(r);
+  },
+
+  // sendmsg/recvmsg: gather/scatter the iovecs; one copy each way, done by core.
+  __syscall_sendmsg__deps: ['$RAWSOCK'],
+  __syscall_sendmsg: function(fd, msg, flags) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    var iov = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_iov }}}) >> 2];
+    var iovlen = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_iovlen }}}) >> 2];
+    var name = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_name }}}) >> 2];
+    var namelen = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_namelen }}}) >> 2];
+    if (iovlen < 0 || iovlen > 1024) return RAWSOCK.ret(-22 /* EINVAL */);
+    var total = 0;
+    for (var i = 0; i < iovlen; i++) total += HEAP32[(iov + i * {{{ C_STRUCTS.iovec.__size__ }}} + {{{ C_STRUCTS.iovec.iov_len }}}) >> 2];
+    var data = new Uint8Array(total), off = 0;
+    for (var i = 0; i < iovlen; i++) {
+      var base = HEAP32[(iov + i * {{{ C_STRUCTS.iovec.__size__ }}} + {{{ C_STRUCTS.iovec.iov_base }}}) >> 2];
+      var l = HEAP32[(iov + i * {{{ C_STRUCTS.iovec.__size__ }}} + {{{ C_STRUCTS.iovec.iov_len }}}) >> 2];
+      data.set(HEAPU8.subarray(base, base + l), off);
+      off += l;
+    }
+    return RAWSOCK.ret(RAWSOCK.runtime.sys.sendto(fd, data, flags, name ? RAWSOCK.bytes(name, Math.max(0, namelen)) : null, name ? namelen : 0));
+  },
+
+  __syscall_recvmsg__deps: ['$RAWSOCK'],
+  __syscall_recvmsg: function(fd, msg, flags) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    var sys = RAWSOCK.runtime.sys;
+    var iov = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_iov }}}) >> 2];
+    var iovlen = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_iovlen }}}) >> 2];
+    var name = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_name }}}) >> 2];
+    var namelen = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_namelen }}}) >> 2];
+    if (iovlen < 0 || iovlen > 1024) return RAWSOCK.ret(-22 /* EINVAL */);
+    var total = 0;
+    for (var i = 0; i < iovlen; i++) total += HEAP32[(iov + i * {{{ C_STRUCTS.iovec.__size__ }}} + {{{ C_STRUCTS.iovec.iov_len }}}) >> 2];
+    var data = new Uint8Array(total);
+    var r = sys.recvfrom(fd, data, flags, name ? RAWSOCK.bytes(name, Math.max(0, namelen)) : null, name ? namelen : 0);
+    if (r < 0) return RAWSOCK.ret(r);
+    var copied = Math.min(r, total), off = 0;
+    for (var i = 0; i < iovlen && off < copied; i++) {
+      var base = HEAP32[(iov + i * {{{ C_STRUCTS.iovec.__size__ }}} + {{{ C_STRUCTS.iovec.iov_base }}}) >> 2];
+      var l = Math.min(HEAP32[(iov + i * {{{ C_STRUCTS.iovec.__size__ }}} + {{{ C_STRUCTS.iovec.iov_len }}}) >> 2], copied - off);
+      HEAPU8.set(data.subarray(off, off + l), base);
+      off += l;
+    }
+    if (name) HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_namelen }}}) >> 2] = sys.out.addrlen;
+    HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_controllen }}}) >> 2] = 0;
+    HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_flags }}}) >> 2] = sys.out.msgFlags;
+    return r;
+  },
+
+  __syscall_getsockopt__deps: ['$RAWSOCK'],
+  __syscall_getsockopt: function(fd, level, name, optval, optlenp) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    var sys = RAWSOCK.runtime.sys;
+    var cap = HEAP32[optlenp >> 2];
+    var r = sys.getsockopt(fd, level, name, RAWSOCK.bytes(optval, Math.max(0, cap)), cap);
+    if (r >= 0) {
+      HEAP32[optlenp >> 2] = sys.out.optlen;
+      // SO_ERROR carries an errno: give it in this libc's numbering.
+      if (level === 1 && name === 4 && sys.out.optlen >= 4 && HEAP32[optval >> 2] !== 0) HEAP32[optval >> 2] = -RAWSOCK.runtime.errno(-HEAP32[optval >> 2]);
+    }
+    return RAWSOCK.ret(r);
+  },
+
+  __syscall_shutdown__deps: ['$RAWSOCK'],
+  __syscall_shutdown: function(fd, how) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    return RAWSOCK.ret(RAWSOCK.runtime.sys.shutdown(fd, how));
+  },
+
+  // Called by rawsock_shim.c, which replaces libc functions Emscripten 3.1
+  // implements as C stubs returning errors.
+  rawsock_setsockopt__deps: ['$RAWSOCK'],
+  rawsock_setsockopt: function(fd, level, name, optval, optlen) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    return RAWSOCK.ret(RAWSOCK.runtime.sys.setsockopt(fd, level, name, RAWSOCK.bytes(optval, Math.max(0, optlen))));
+  },
+
+  rawsock_shutdown__deps: ['$RAWSOCK'],
+  rawsock_shutdown: function(fd, how) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    return RAWSOCK.ret(RAWSOCK.runtime.sys.shutdown(fd, how));
+  },
+
+  rawsock_socketpair__deps: ['$RAWSOCK'],
+  rawsock_socketpair: function(domain, type, protocol, fdsp) {
+    var fds = [0, 0];
+    var r = RAWSOCK.get().sys.socketpair(domain, type, protocol, fds);
+    if (r >= 0) { HEAP32[fdsp >> 2] = fds[0]; HEAP32[(fdsp >> 2) + 1] = fds[1]; }
+    return RAWSOCK.ret(r);
+  },
+
+  rawsock_is_socket__deps: ['$RAWSOCK'],
+  rawsock_is_socket: function(fd) {
+    return RAWSOCK.isSocket(fd) ? 1 : 0;
+  },
+
+  // FIONREAD/FIONBIO on sockets (Emscripten 3.1's ioctl aborts on FIONBIO).
+  rawsock_ioctl__deps: ['$RAWSOCK'],
+  rawsock_ioctl: function(fd, request, argp) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    var sys = RAWSOCK.runtime.sys;
+    var r = sys.ioctl(fd, request, argp ? HEAP32[argp >> 2] : 0);
+    if (r >= 0 && request === 0x541b /* FIONREAD */ && argp) HEAP32[argp >> 2] = sys.out.value;
+    return RAWSOCK.ret(r);
+  },
+
+  // dup of a socket fd: a second FS stream over the same core socket.
+  rawsock_dup__deps: ['$RAWSOCK'],
+  rawsock_dup: function(fd) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    return RAWSOCK.ret(RAWSOCK.runtime.sys.dup(fd));
+  }
+});

