@@ -35,6 +35,34 @@ mergeInto(LibraryManager.library, {
       node.node_ops = RAWSOCK.node_ops;
       return FS.createStream({ path: name, node: node, flags: {{{ cDefine('O_RDWR') }}}, seekable: false, stream_ops: RAWSOCK.stream_ops });
     },
+    // Emscripten's socket callbacks (emscripten_set_socket_*_callback),
+    // fired from core readiness changes.
+    callbacks: {},
+    emit: function(event, data) {
+      var cb = RAWSOCK.callbacks[event];
+      if (cb) cb(data);
+    },
+    track: function(fd) {
+      var table = RAWSOCK.runtime.table;
+      if (!table.has(fd)) return;
+      var s = table.get(fd), last = 0, opened = s.state === 'connected';
+      table.subscribe(fd, function(mask) {
+        if (mask & 0x20 /* POLLNVAL: closed */) return;
+        var rising = mask & ~last;
+        last = mask;
+        if (s.state === 'listening') {
+          if (rising & 0x1) RAWSOCK.emit('connection', fd);
+          return;
+        }
+        if (!opened && s.state === 'connected') {
+          opened = true;
+          RAWSOCK.emit('open', fd);
+        }
+        if (mask & 0x1 && s.readableBytes() > 0) RAWSOCK.emit('message', fd);
+        if (rising & 0x8 /* POLLERR */ && s.pendingError) RAWSOCK.emit('error', [fd, -RAWSOCK.runtime.errno(-s.pendingError), 'socket error']);
+        if (rising & (0x10 | 0x2000) /* POLLHUP, POLLRDHUP */) RAWSOCK.emit('close', fd);
+      });
+    },
     isSocket: function(fd) {
       var s = FS.getStream(fd);
       return !!s && !!s.node.rawsock;
@@ -83,7 +111,9 @@ mergeInto(LibraryManager.library, {
 
   __syscall_socket__deps: ['$RAWSOCK'],
   __syscall_socket: function(domain, type, protocol) {
-    return RAWSOCK.ret(RAWSOCK.get().sys.socket(domain, type, protocol));
+    var fd = RAWSOCK.get().sys.socket(domain, type, protocol);
+    if (fd >= 0) RAWSOCK.track(fd);
+    return RAWSOCK.ret(fd);
   },
 
   __syscall_bind__deps: ['$RAWSOCK'],
@@ -101,7 +131,9 @@ mergeInto(LibraryManager.library, {
   __syscall_listen__deps: ['$RAWSOCK'],
   __syscall_listen: function(fd, backlog) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
-    return RAWSOCK.ret(RAWSOCK.runtime.sys.listen(fd, backlog));
+    var r = RAWSOCK.runtime.sys.listen(fd, backlog);
+    if (r === 0) RAWSOCK.emit('listen', fd);
+    return RAWSOCK.ret(r);
   },
 
   __syscall_accept4__deps: ['$RAWSOCK'],
@@ -110,6 +142,7 @@ mergeInto(LibraryManager.library, {
     var sys = RAWSOCK.runtime.sys;
     var cap = addr ? HEAP32[addrlenp >> 2] : 0;
     var r = sys.accept4(fd, addr ? RAWSOCK.bytes(addr, Math.max(0, cap)) : null, cap, flags);
+    if (r >= 0) RAWSOCK.track(r);
     if (r >= 0 && addr) HEAP32[addrlenp >> 2] = sys.out.addrlen;
     return RAWSOCK.ret(r);
   },
@@ -236,7 +269,7 @@ mergeInto(LibraryManager.library, {
   rawsock_socketpair: function(domain, type, protocol, fdsp) {
     var fds = [0, 0];
     var r = RAWSOCK.get().sys.socketpair(domain, type, protocol, fds);
-    if (r >= 0) { HEAP32[fdsp >> 2] = fds[0]; HEAP32[(fdsp >> 2) + 1] = fds[1]; }
+    if (r >= 0) { HEAP32[fdsp >> 2] = fds[0]; HEAP32[(fdsp >> 2) + 1] = fds[1]; RAWSOCK.track(fds[0]); RAWSOCK.track(fds[1]); }
     return RAWSOCK.ret(r);
   },
 
@@ -260,5 +293,32 @@ mergeInto(LibraryManager.library, {
   rawsock_dup: function(fd) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
     return RAWSOCK.ret(RAWSOCK.runtime.sys.dup(fd));
+  },
+
+  // Replaces library_sockfs.js's registration (which needs SOCKFS's
+  // Module.websocket); the callbacks are called as Emscripten documents.
+  $_setNetworkCallback__deps: ['$RAWSOCK', 'rawsock_error_text', '$runtimeKeepalivePush'],
+  $_setNetworkCallback: function(event, userData, callback) {
+    if (!callback) {
+      delete RAWSOCK.callbacks[event];
+      return;
+    }
+    // Like library_sockfs.js: a program driven by callbacks must outlive main().
+    {{{ runtimeKeepalivePush() }}}
+    RAWSOCK.callbacks[event] = function(data) {
+      try {
+        if (event === 'error') {
+          // The message goes into the shim's static buffer: no allocator needed.
+          var msg = _rawsock_error_text(), text = new TextEncoder().encode(data[2]).subarray(0, 127);
+          HEAPU8.set(text, msg);
+          HEAPU8[msg + text.length] = 0;
+          {{{ makeDynCall('viiii', 'callback') }}}(data[0], data[1], msg, userData);
+        } else {
+          {{{ makeDynCall('vii', 'callback') }}}(data, userData);
+        }
+      } catch (e) {
+        if (!(e instanceof ExitStatus)) throw e;
+      }
+    };
   }
 });

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <emscripten.h>
 
 /* Implemented in library_rawsock.js; they return a result or -errno. */
 extern int rawsock_setsockopt(int fd, int level, int name, const void *value, socklen_t len);
@@ -26,6 +27,12 @@ extern int rawsock_dup(int fd);
 long __syscall_ioctl(long fd, long request, ...);
 long __syscall_dup(long fd);
 long __syscall_fstat64(long fd, long buf);
+
+/* Room for the text passed to the socket error callback (filled by the JS library). */
+EMSCRIPTEN_KEEPALIVE char *rawsock_error_text(void) {
+  static char text[128];
+  return text;
+}
 
 static int result(int r) {
   if (r < 0) {

@@ -3,7 +3,7 @@
  * rawsock-emcc behave as the same programs built natively with gcc, on
  * Node 20 and Node 26.
  */
-import { createConnection } from 'node:net';
+import { createConnection, createServer, type Server } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NODES, buildNative, buildWasm, haveEmcc, run, source, verdicts } from './harness.js';
 
@@ -12,7 +12,7 @@ const artifacts: Record<string, { native: string; wasm: string }> = {};
 
 describe.skipIf(!emcc)('rawsock-emcc glue', () => {
   beforeAll(() => {
-    for (const name of ['basics.c', 'echo_server.c']) {
+    for (const name of ['basics.c', 'echo_server.c', 'callbacks_client.c']) {
       artifacts[name] = { native: buildNative(source(name)), wasm: buildWasm(source(name)) };
     }
   }, 180_000);
@@ -23,7 +23,24 @@ describe.skipIf(!emcc)('rawsock-emcc glue', () => {
     expect(r.code).toBe(0);
   });
 
+  let echo: Server;
+  let echoPort = 0;
+  beforeAll(async () => {
+    echo = createServer((c) => c.pipe(c));
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    echoPort = (echo.address() as { port: number }).port;
+    return () => echo.close();
+  });
+
   for (const node of NODES) {
+    it(`socket callbacks: a client driven by open/message/close on ${node.name} prints what the native poll-driven run prints`, async () => {
+      const native = await run(artifacts['callbacks_client.c']!.native, [String(echoPort)]);
+      const wasm = await run(node.bin, [artifacts['callbacks_client.c']!.wasm, String(echoPort)]);
+      expect(native.stdout).toContain('ok 1 - echo matched');
+      expect(wasm.stdout).toBe(native.stdout);
+      expect(wasm.code).toBe(0);
+    });
+
     it(`basics: wasm on ${node.name} gives the same verdicts as native`, async () => {
       const native = await run(artifacts['basics.c']!.native, []);
       const wasm = await run(node.bin, [artifacts['basics.c']!.wasm]);
