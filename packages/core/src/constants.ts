@@ -49,6 +49,9 @@ export const SO_SNDTIMEO = 21;
 export const SO_ACCEPTCONN = 30;
 export const SO_PROTOCOL = 38;
 export const SO_DOMAIN = 39;
+/** 64-bit-time variants (struct __kernel_sock_timeval); musl uses them when time_t is 64-bit on a 32-bit target. */
+export const SO_RCVTIMEO_NEW = 66;
+export const SO_SNDTIMEO_NEW = 67;
 
 // IPPROTO_TCP options — tcp(7)
 export const TCP_NODELAY = 1;

@@ -9,7 +9,7 @@
  * read/write/close/poll/select on them go through FS as for any file.
  */
 mergeInto(LibraryManager.library, {
-  $RAWSOCK__deps: ['$FS'],
+  $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout'],
   $RAWSOCK: {
     runtime: null,
     root: null,
@@ -18,8 +18,9 @@ mergeInto(LibraryManager.library, {
       if (RAWSOCK.runtime) return RAWSOCK.runtime;
       if (typeof RawsockRuntime === 'undefined') throw new Error('[rawsock] runtime bundle missing: link with rawsock-emcc');
       RAWSOCK.root = FS.createNode(null, '/', {{{ cDefine('S_IFDIR') }}} | 511, 0);
-      var usecOffset = {{{ C_STRUCTS.timeval.tv_usec }}};
-      var abi = { timeval: { size: {{{ C_STRUCTS.timeval.__size__ }}}, secBytes: usecOffset >= 8 ? 8 : 4, usecOffset: usecOffset, usecBytes: 4 } };
+      // The layout of struct timeval as this program's libc has it (from the shim).
+      var usecOffset = _rawsock_timeval_layout(1);
+      var abi = { timeval: { size: _rawsock_timeval_layout(0), secBytes: usecOffset >= 8 ? 8 : 4, usecOffset: usecOffset, usecBytes: 4 } };
       var fs = {
         newSocketFd: function() { return RAWSOCK.createStream().fd; },
         isOtherFd: function(fd) { var s = FS.getStream(fd); return !!s && !s.node.rawsock; }

