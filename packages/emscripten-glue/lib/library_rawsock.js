@@ -9,8 +9,32 @@
  * read/write/close/poll/select on them go through FS as for any file.
  */
 mergeInto(LibraryManager.library, {
-  $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout'],
+  $RAWSOCK__deps: ['$FS', '$DNS', 'rawsock_timeval_layout'],
+  // Emscripten's getaddrinfo invents 172.29.x.y addresses for names; make
+  // the loopback names real so they resolve to what they are.
+  $RAWSOCK__postset: 'RAWSOCK.seedNames();',
   $RAWSOCK: {
+    seedNames: function() {
+      [['localhost', '127.0.0.1'], ['localhost6', '::1'], ['ip6-localhost', '::1']].forEach(function(p) {
+        DNS.address_map.addrs[p[0]] = p[1];
+        DNS.address_map.names[p[1]] = p[0];
+      });
+    },
+    // An address Emscripten invented for a name (172.29.0.0/16) must never
+    // reach the network: such a connect fails instead, naming the host.
+    fakeName: function(ptr, len) {
+      if (len < 8 || HEAPU16[ptr >> 1] !== 2 || HEAPU8[ptr + 4] !== 172 || HEAPU8[ptr + 5] !== 29) return null;
+      var text = HEAPU8[ptr + 4] + '.' + HEAPU8[ptr + 5] + '.' + HEAPU8[ptr + 6] + '.' + HEAPU8[ptr + 7];
+      return DNS.address_map.names[text] || null;
+    },
+    refuseFake: function(name) {
+      if (!RAWSOCK.warned) {
+        RAWSOCK.warned = true;
+        err('[rawsock] ' + name + ': host names other than localhost are not resolved in this build yet (getaddrinfo gave a placeholder address); connect fails with EHOSTUNREACH');
+      }
+      RAWSOCK.get();
+      return RAWSOCK.runtime.errno(-113 /* EHOSTUNREACH */);
+    },
     runtime: null,
     root: null,
     // The core, made on first use so programs without sockets pay nothing.
@@ -126,6 +150,8 @@ mergeInto(LibraryManager.library, {
   __syscall_connect__deps: ['$RAWSOCK'],
   __syscall_connect: function(fd, addr, addrlen) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
+    var fake = RAWSOCK.fakeName(addr, addrlen);
+    if (fake) return RAWSOCK.refuseFake(fake);
     return RAWSOCK.ret(RAWSOCK.runtime.sys.connect(fd, RAWSOCK.bytes(addr, Math.max(0, addrlen)), addrlen));
   },
 
@@ -171,6 +197,8 @@ mergeInto(LibraryManager.library, {
   __syscall_sendto__deps: ['$RAWSOCK'],
   __syscall_sendto: function(fd, buf, len, flags, addr, addrlen) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
+    var fake = addr ? RAWSOCK.fakeName(addr, addrlen) : null;
+    if (fake) return RAWSOCK.refuseFake(fake);
     return RAWSOCK.ret(RAWSOCK.runtime.sys.sendto(fd, RAWSOCK.bytes(buf, len), flags, addr ? RAWSOCK.bytes(addr, Math.max(0, addrlen)) : null, addr ? addrlen : 0));
   },
 

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -154,6 +155,14 @@ int main(void) {
   check(bind(udp_fd, (struct sockaddr *)&udp_addr, sizeof udp_addr) == 0, "bind UDP");
   udp_addr = lo(port_of(udp_fd));
   check(sendto(udp_fd, "datagram!", 9, 0, (struct sockaddr *)&udp_addr, sizeof udp_addr) == 9, "sendto self");
+
+  struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res = NULL;
+  check(getaddrinfo("localhost", "80", &hints, &res) == 0 && res != NULL, "getaddrinfo(localhost)");
+  if (res) {
+    struct sockaddr_in *sin = (struct sockaddr_in *)res->ai_addr;
+    check(sin->sin_addr.s_addr == htonl(INADDR_LOOPBACK) && ntohs(sin->sin_port) == 80, "localhost is 127.0.0.1:80");
+    freeaddrinfo(res);
+  }
 
   refused_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
   struct sockaddr_in closed = lo(port_of(t));
