@@ -350,4 +350,86 @@ mergeInto(LibraryManager.library, {
       }
     };
   }
+,
+
+  // epoll: an epoll fd is an FS stream holding an interest list; readiness
+  // comes from each fd's stream_ops.poll (core's mask for sockets), so files,
+  // pipes and sockets mix as on Linux. Event-driven builds cannot block, so
+  // a timeout is not waited for (like Emscripten's own poll).
+  $RAWSOCK_EPOLL__deps: ['$RAWSOCK', 'rawsock_epoll_layout'],
+  $RAWSOCK_EPOLL: {
+    instances: {},
+    get: function(epfd) {
+      var s = FS.getStream(epfd);
+      return s && s.node.epoll ? s.node.epoll : null;
+    },
+    mask: function(stream) {
+      return stream.stream_ops.poll ? stream.stream_ops.poll(stream) : 0x5 /* POLLIN|POLLOUT, like poll(2) for files */;
+    }
+  },
+
+  rawsock_epoll_create__deps: ['$RAWSOCK_EPOLL'],
+  rawsock_epoll_create: function(flags) {
+    RAWSOCK.get();
+    if (flags & ~0x80000 /* EPOLL_CLOEXEC */) return RAWSOCK.runtime.errno(-22);
+    var node = FS.createNode(RAWSOCK.root, 'epoll[' + (RAWSOCK.nextName++) + ']', 0, 0);
+    node.epoll = { interest: new Map() };
+    node.node_ops = RAWSOCK.node_ops;
+    var stream = FS.createStream({ path: node.name, node: node, flags: {{{ cDefine('O_RDWR') }}}, seekable: false, stream_ops: { close: function() { node.epoll.interest.clear(); } } });
+    return stream.fd;
+  },
+
+  rawsock_epoll_ctl__deps: ['$RAWSOCK_EPOLL'],
+  rawsock_epoll_ctl: function(epfd, op, fd, ev) {
+    RAWSOCK.get();
+    var e = RAWSOCK.runtime.errno;
+    if (!FS.getStream(epfd) || !FS.getStream(fd)) return e(-9 /* EBADF */);
+    var ep = RAWSOCK_EPOLL.get(epfd);
+    if (!ep || fd === epfd) return e(-22 /* EINVAL */);
+    var target = FS.getStream(fd);
+    // Linux: regular files and directories cannot be watched.
+    if (!target.stream_ops.poll && !target.tty && !target.node.rawsock) return e(-1 /* EPERM */);
+    var has = ep.interest.has(fd);
+    if (op === 2 /* DEL */) {
+      if (!has) return e(-2 /* ENOENT */);
+      ep.interest.delete(fd);
+      return 0;
+    }
+    if (op !== 1 && op !== 3) return e(-22);
+    if (op === 1 && has) return e(-17 /* EEXIST */);
+    if (op === 3 && !has) return e(-2);
+    if (!ev) return e(-14 /* EFAULT */);
+    var dataAt = _rawsock_epoll_layout(1);
+    ep.interest.set(fd, { stream: target, events: HEAPU32[ev >> 2], lo: HEAPU32[(ev + dataAt) >> 2], hi: HEAPU32[(ev + dataAt + 4) >> 2], last: 0, armed: true });
+    return 0;
+  },
+
+  rawsock_epoll_wait__deps: ['$RAWSOCK_EPOLL'],
+  rawsock_epoll_wait: function(epfd, out, max, timeout) {
+    RAWSOCK.get();
+    var e = RAWSOCK.runtime.errno;
+    if (!FS.getStream(epfd)) return e(-9);
+    var ep = RAWSOCK_EPOLL.get(epfd);
+    if (!ep || max <= 0) return e(-22);
+    var size = _rawsock_epoll_layout(0), dataAt = _rawsock_epoll_layout(1), n = 0;
+    ep.interest.forEach(function(w, fd) {
+      if (n >= max) return;
+      // A closed fd leaves every interest list (close(2) of the last reference).
+      if (FS.getStream(fd) !== w.stream) { ep.interest.delete(fd); return; }
+      if (!w.armed) return;
+      var mask = RAWSOCK_EPOLL.mask(w.stream);
+      var ready = mask & (w.events | 0x8 | 0x10) & 0xffff;
+      // EPOLLET: report a condition when it appears, not while it lasts.
+      var report = (w.events & 0x80000000) ? ready & ~w.last : ready;
+      w.last = ready;
+      if (!report) return;
+      var at = out + n * size;
+      HEAPU32[at >> 2] = report;
+      HEAPU32[(at + dataAt) >> 2] = w.lo;
+      HEAPU32[(at + dataAt + 4) >> 2] = w.hi;
+      if (w.events & 0x40000000 /* EPOLLONESHOT */) w.armed = false;
+      n++;
+    });
+    return n;
+  }
 });

@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/epoll.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <string.h>
 #include <stddef.h>
@@ -25,6 +27,9 @@ extern int rawsock_shutdown(int fd, int how);
 extern int rawsock_is_socket(int fd);
 extern int rawsock_ioctl(int fd, int request, void *arg);
 extern int rawsock_dup(int fd);
+extern int rawsock_epoll_create(int flags);
+extern int rawsock_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev);
+extern int rawsock_epoll_wait(int epfd, struct epoll_event *events, int max, int timeout);
 /* Emscripten's syscall entry points (syscall_arch.h), for the non-socket path. */
 long __syscall_ioctl(long fd, long request, ...);
 long __syscall_dup(long fd);
@@ -39,6 +44,11 @@ EMSCRIPTEN_KEEPALIVE char *rawsock_error_text(void) {
 /* struct timeval's layout in this libc (time_t is 32-bit in emcc 3.1, 64-bit later): size, then tv_usec's offset. */
 EMSCRIPTEN_KEEPALIVE int rawsock_timeval_layout(int which) {
   return which == 0 ? (int)sizeof(struct timeval) : (int)offsetof(struct timeval, tv_usec);
+}
+
+/* struct epoll_event's layout here (packed only on x86_64): size, then data's offset. */
+EMSCRIPTEN_KEEPALIVE int rawsock_epoll_layout(int which) {
+  return which == 0 ? (int)sizeof(struct epoll_event) : (int)offsetof(struct epoll_event, data);
 }
 
 static int result(int r) {
@@ -107,4 +117,31 @@ int recvmmsg(int fd, struct mmsghdr *msgs, unsigned int n, unsigned int flags, s
     msgs[i].msg_len = (unsigned int)r;
   }
   return (int)i;
+}
+
+/* epoll over rawsock's readiness (Emscripten 3.1 has none). All five are
+ * defined so musl's epoll.c, which holds them together, is not linked. */
+int epoll_create1(int flags) {
+  return result(rawsock_epoll_create(flags));
+}
+
+int epoll_create(int size) {
+  if (size <= 0) {
+    errno = EINVAL;
+    return -1;
+  }
+  return epoll_create1(0);
+}
+
+int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev) {
+  return result(rawsock_epoll_ctl(epfd, op, fd, ev));
+}
+
+int epoll_pwait(int epfd, struct epoll_event *events, int max, int timeout, const sigset_t *sigs) {
+  (void)sigs;
+  return result(rawsock_epoll_wait(epfd, events, max, timeout));
+}
+
+int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout) {
+  return epoll_pwait(epfd, events, max, timeout, 0);
 }
