@@ -47,7 +47,7 @@ mergeInto(LibraryManager.library, {
       var abi = { timeval: { size: _rawsock_timeval_layout(0), secBytes: usecOffset >= 8 ? 8 : 4, usecOffset: usecOffset, usecBytes: 4 } };
       var fs = {
         newSocketFd: function() { return RAWSOCK.createStream().fd; },
-        isOtherFd: function(fd) { var s = FS.getStream(fd); return !!s && !s.node.rawsock; }
+        isOtherFd: function(fd) { var s = FS.getStream(fd); return !!s && !(s.node && s.node.rawsock); }
       };
       RAWSOCK.runtime = RawsockRuntime.createGlueRuntime(fs, Module['rawsock'] || {}, abi);
       return RAWSOCK.runtime;
@@ -90,7 +90,8 @@ mergeInto(LibraryManager.library, {
     },
     isSocket: function(fd) {
       var s = FS.getStream(fd);
-      return !!s && !!s.node.rawsock;
+      // NODERAWFS streams have no node; only ours are sockets.
+      return !!s && !!s.node && !!s.node.rawsock;
     },
     // -errno from core (Linux numbers) → -errno for this libc.
     ret: function(r) {
@@ -302,6 +303,16 @@ mergeInto(LibraryManager.library, {
     return RAWSOCK.ret(r);
   },
 
+  // close(2) of a socket: the core closes it and the FS stream goes away.
+  // (NODERAWFS's FS.close skips stream_ops.close for in-memory streams.)
+  rawsock_close__deps: ['$RAWSOCK'],
+  rawsock_close: function(fd) {
+    var bad = RAWSOCK.check(fd); if (bad) return bad;
+    var r = RAWSOCK.runtime.sys.close(fd);
+    FS.closeStream(fd);
+    return RAWSOCK.ret(r);
+  },
+
   rawsock_is_socket__deps: ['$RAWSOCK'],
   rawsock_is_socket: function(fd) {
     return RAWSOCK.isSocket(fd) ? 1 : 0;
@@ -361,10 +372,10 @@ mergeInto(LibraryManager.library, {
     instances: {},
     get: function(epfd) {
       var s = FS.getStream(epfd);
-      return s && s.node.epoll ? s.node.epoll : null;
+      return s && s.node && s.node.epoll ? s.node.epoll : null;
     },
     mask: function(stream) {
-      return stream.stream_ops.poll ? stream.stream_ops.poll(stream) : 0x5 /* POLLIN|POLLOUT, like poll(2) for files */;
+      return stream.stream_ops && stream.stream_ops.poll ? stream.stream_ops.poll(stream) : 0x5 /* POLLIN|POLLOUT, like poll(2) for files */;
     }
   },
 
@@ -388,7 +399,8 @@ mergeInto(LibraryManager.library, {
     if (!ep || fd === epfd) return e(-22 /* EINVAL */);
     var target = FS.getStream(fd);
     // Linux: regular files and directories cannot be watched.
-    if (!target.stream_ops.poll && !target.tty && !target.node.rawsock) return e(-1 /* EPERM */);
+    // (NODERAWFS host files have no stream_ops at all.)
+    if (!(target.stream_ops && target.stream_ops.poll) && !target.tty && !(target.node && target.node.rawsock)) return e(-1 /* EPERM */);
     var has = ep.interest.has(fd);
     if (op === 2 /* DEL */) {
       if (!has) return e(-2 /* ENOENT */);

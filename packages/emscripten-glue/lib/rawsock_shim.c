@@ -18,6 +18,7 @@
 #include <sys/time.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <wasi/api.h>
 #include <emscripten.h>
 
 /* Implemented in library_rawsock.js; they return a result or -errno. */
@@ -27,6 +28,7 @@ extern int rawsock_shutdown(int fd, int how);
 extern int rawsock_is_socket(int fd);
 extern int rawsock_ioctl(int fd, int request, void *arg);
 extern int rawsock_dup(int fd);
+extern int rawsock_close(int fd);
 extern int rawsock_epoll_create(int flags);
 extern int rawsock_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev);
 extern int rawsock_epoll_wait(int epfd, struct epoll_event *events, int max, int timeout);
@@ -78,6 +80,16 @@ int ioctl(int fd, int request, ...) {
   va_end(ap);
   if ((request == FIONREAD || request == FIONBIO) && rawsock_is_socket(fd)) return result(rawsock_ioctl(fd, request, arg));
   return result((int)__syscall_ioctl(fd, request, arg));
+}
+
+int close(int fd) {
+  if (rawsock_is_socket(fd)) return result(rawsock_close(fd));
+  __wasi_errno_t e = __wasi_fd_close(fd);
+  if (e) {
+    errno = e;
+    return -1;
+  }
+  return 0;
 }
 
 int dup(int fd) {

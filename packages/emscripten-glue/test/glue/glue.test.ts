@@ -5,17 +5,31 @@
  */
 import { createConnection, createServer, type Server } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NODES, buildNative, buildWasm, emccVersion, run, source, verdicts } from './harness.js';
+import { NODES, buildNative, buildWasm, emccVersion, run, source, verdicts, wasmArgs } from './harness.js';
 
 const emcc = emccVersion();
 const artifacts: Record<string, { native: string; wasm: string }> = {};
 /** Self-checking programs (TAP output) that need no peer. */
 const TAP_PROGRAMS = ['basics.c', 'epoll.c'];
+const major = Number(emcc?.split('.')[0] ?? 0);
+/**
+ * Build variants the self-checking programs also run in. Emscripten 3.1's
+ * ES-module output does not load in Node's ESM (it uses require/__dirname),
+ * so that variant needs a newer emcc.
+ */
+const VARIANTS = [
+  { name: 'NODERAWFS', flags: ['-sNODERAWFS'] },
+  ...(major >= 4 ? [{ name: 'ES module', flags: ['-sEXPORT_ES6'] }] : []),
+];
+const variantArtifacts: Record<string, string> = {};
 
 describe.skipIf(!emcc)(`rawsock-emcc glue (emcc ${emcc})`, () => {
   beforeAll(() => {
     for (const name of [...TAP_PROGRAMS, 'echo_server.c', 'callbacks_client.c', 'fake_name.c']) {
       artifacts[name] = { native: buildNative(source(name)), wasm: buildWasm(source(name)) };
+    }
+    for (const name of TAP_PROGRAMS) {
+      for (const v of VARIANTS) variantArtifacts[`${name} ${v.name}`] = buildWasm(source(name), v.flags, `-${v.name.replace(/\W/g, '')}`);
     }
   }, 180_000);
 
@@ -58,6 +72,14 @@ describe.skipIf(!emcc)(`rawsock-emcc glue (emcc ${emcc})`, () => {
         expect(verdicts(wasm.stdout)).toEqual(verdicts(native.stdout));
         expect(wasm.code).toBe(0);
       });
+      for (const v of VARIANTS) {
+        it(`${name}: built with ${v.name}, wasm on ${node.name} gives the same verdicts as native`, async () => {
+          const native = await run(artifacts[name]!.native, []);
+          const wasm = await run(node.bin, wasmArgs(variantArtifacts[`${name} ${v.name}`]!));
+          expect(verdicts(wasm.stdout)).toEqual(verdicts(native.stdout));
+          expect(wasm.code).toBe(0);
+        });
+      }
     }
 
     it(`echo server: wasm on ${node.name} serves real TCP clients like the native build`, async () => {

@@ -39,11 +39,18 @@ export function buildNative(src: string): string {
   return out;
 }
 
-/** rawsock-emcc; returns the .js artifact path. */
-export function buildWasm(src: string, extra: string[] = []): string {
-  const out = join(outDir, `${basename(src, '.c')}.js`);
+/** rawsock-emcc; returns the artifact path (`.mjs` for ES-module builds). */
+export function buildWasm(src: string, extra: string[] = [], tag = ''): string {
+  const ext = extra.includes('-sEXPORT_ES6') ? '.mjs' : '.js';
+  const out = join(outDir, `${basename(src, '.c')}${tag}${ext}`);
   execFileSync(process.execPath, [wrapper, src, '-O1', '-sEXIT_RUNTIME=1', '-o', out, ...extra], { stdio: 'pipe' });
   return out;
+}
+
+/** Node arguments that run an artifact: ES-module builds export a factory, so a small runner calls it. */
+export function wasmArgs(artifact: string, args: string[] = []): string[] {
+  if (!artifact.endsWith('.mjs')) return [artifact, ...args];
+  return ['--input-type=module', '-e', `const f = (await import(${JSON.stringify(artifact)})).default; await f({ arguments: ${JSON.stringify(args)} });`];
 }
 
 /** Output of a finished run. */
