@@ -106,6 +106,27 @@ mergeInto(LibraryManager.library, {
     bytes: function(ptr, len) {
       return HEAPU8.subarray(ptr, ptr + len);
     },
+    // getsockname/getpeername: the address into the caller's buffer, its full length into *addrlen.
+    nameCall: function(method, fd, addr, addrlenp) {
+      var bad = RAWSOCK.check(fd); if (bad) return bad;
+      var sys = RAWSOCK.runtime.sys;
+      var cap = HEAP32[addrlenp >> 2];
+      var r = sys[method](fd, RAWSOCK.bytes(addr, Math.max(0, cap)), cap);
+      if (r >= 0) HEAP32[addrlenp >> 2] = sys.out.addrlen;
+      return RAWSOCK.ret(r);
+    },
+    // A msghdr's iovecs as [{ base, len }], or null for an iovec count Linux refuses.
+    iovecs: function(msg) {
+      var iov = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_iov }}}) >> 2];
+      var count = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_iovlen }}}) >> 2];
+      if (count < 0 || count > 1024 /* UIO_MAXIOV */) return null;
+      var list = [];
+      for (var i = 0; i < count; i++) {
+        var at = iov + i * {{{ C_STRUCTS.iovec.__size__ }}};
+        list.push({ base: HEAP32[(at + {{{ C_STRUCTS.iovec.iov_base }}}) >> 2], len: HEAP32[(at + {{{ C_STRUCTS.iovec.iov_len }}}) >> 2] });
+      }
+      return list;
+    },
     // fstat on a socket fd: S_IFSOCK, size 0 (what Linux reports).
     node_ops: {
       getattr: function(node) {
@@ -177,22 +198,12 @@ mergeInto(LibraryManager.library, {
 
   __syscall_getsockname__deps: ['$RAWSOCK'],
   __syscall_getsockname: function(fd, addr, addrlenp) {
-    var bad = RAWSOCK.check(fd); if (bad) return bad;
-    var sys = RAWSOCK.runtime.sys;
-    var cap = HEAP32[addrlenp >> 2];
-    var r = sys.getsockname(fd, RAWSOCK.bytes(addr, Math.max(0, cap)), cap);
-    if (r >= 0) HEAP32[addrlenp >> 2] = sys.out.addrlen;
-    return RAWSOCK.ret(r);
+    return RAWSOCK.nameCall('getsockname', fd, addr, addrlenp);
   },
 
   __syscall_getpeername__deps: ['$RAWSOCK'],
   __syscall_getpeername: function(fd, addr, addrlenp) {
-    var bad = RAWSOCK.check(fd); if (bad) return bad;
-    var sys = RAWSOCK.runtime.sys;
-    var cap = HEAP32[addrlenp >> 2];
-    var r = sys.getpeername(fd, RAWSOCK.bytes(addr, Math.max(0, cap)), cap);
-    if (r >= 0) HEAP32[addrlenp >> 2] = sys.out.addrlen;
-    return RAWSOCK.ret(r);
+    return RAWSOCK.nameCall('getpeername', fd, addr, addrlenp);
   },
 
   __syscall_sendto__deps: ['$RAWSOCK'],
@@ -217,20 +228,13 @@ mergeInto(LibraryManager.library, {
   __syscall_sendmsg__deps: ['$RAWSOCK'],
   __syscall_sendmsg: function(fd, msg, flags) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
-    var iov = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_iov }}}) >> 2];
-    var iovlen = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_iovlen }}}) >> 2];
+    var list = RAWSOCK.iovecs(msg);
+    if (!list) return RAWSOCK.ret(-22 /* EINVAL */);
     var name = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_name }}}) >> 2];
     var namelen = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_namelen }}}) >> 2];
-    if (iovlen < 0 || iovlen > 1024) return RAWSOCK.ret(-22 /* EINVAL */);
-    var total = 0;
-    for (var i = 0; i < iovlen; i++) total += HEAP32[(iov + i * {{{ C_STRUCTS.iovec.__size__ }}} + {{{ C_STRUCTS.iovec.iov_len }}}) >> 2];
+    var total = list.reduce(function(n, v) { return n + v.len; }, 0);
     var data = new Uint8Array(total), off = 0;
-    for (var i = 0; i < iovlen; i++) {
-      var base = HEAP32[(iov + i * {{{ C_STRUCTS.iovec.__size__ }}} + {{{ C_STRUCTS.iovec.iov_base }}}) >> 2];
-      var l = HEAP32[(iov + i * {{{ C_STRUCTS.iovec.__size__ }}} + {{{ C_STRUCTS.iovec.iov_len }}}) >> 2];
-      data.set(HEAPU8.subarray(base, base + l), off);
-      off += l;
-    }
+    list.forEach(function(v) { data.set(HEAPU8.subarray(v.base, v.base + v.len), off); off += v.len; });
     return RAWSOCK.ret(RAWSOCK.runtime.sys.sendto(fd, data, flags, name ? RAWSOCK.bytes(name, Math.max(0, namelen)) : null, name ? namelen : 0));
   },
 
@@ -238,23 +242,21 @@ mergeInto(LibraryManager.library, {
   __syscall_recvmsg: function(fd, msg, flags) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
     var sys = RAWSOCK.runtime.sys;
-    var iov = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_iov }}}) >> 2];
-    var iovlen = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_iovlen }}}) >> 2];
+    var list = RAWSOCK.iovecs(msg);
+    if (!list) return RAWSOCK.ret(-22 /* EINVAL */);
     var name = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_name }}}) >> 2];
     var namelen = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_namelen }}}) >> 2];
-    if (iovlen < 0 || iovlen > 1024) return RAWSOCK.ret(-22 /* EINVAL */);
-    var total = 0;
-    for (var i = 0; i < iovlen; i++) total += HEAP32[(iov + i * {{{ C_STRUCTS.iovec.__size__ }}} + {{{ C_STRUCTS.iovec.iov_len }}}) >> 2];
+    var total = list.reduce(function(n, v) { return n + v.len; }, 0);
     var data = new Uint8Array(total);
     var r = sys.recvfrom(fd, data, flags, name ? RAWSOCK.bytes(name, Math.max(0, namelen)) : null, name ? namelen : 0);
     if (r < 0) return RAWSOCK.ret(r);
+    // Scatter what was copied (r may exceed it with MSG_TRUNC on a datagram).
     var copied = Math.min(r, total), off = 0;
-    for (var i = 0; i < iovlen && off < copied; i++) {
-      var base = HEAP32[(iov + i * {{{ C_STRUCTS.iovec.__size__ }}} + {{{ C_STRUCTS.iovec.iov_base }}}) >> 2];
-      var l = Math.min(HEAP32[(iov + i * {{{ C_STRUCTS.iovec.__size__ }}} + {{{ C_STRUCTS.iovec.iov_len }}}) >> 2], copied - off);
-      HEAPU8.set(data.subarray(off, off + l), base);
-      off += l;
-    }
+    list.forEach(function(v) {
+      var l = Math.min(v.len, copied - off);
+      if (l > 0) HEAPU8.set(data.subarray(off, off + l), v.base);
+      off += Math.max(0, l);
+    });
     if (name) HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_namelen }}}) >> 2] = sys.out.addrlen;
     HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_controllen }}}) >> 2] = 0;
     HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_flags }}}) >> 2] = sys.out.msgFlags;

@@ -19,15 +19,8 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
-#ifdef __EMSCRIPTEN__
-#include <emscripten.h>
-#endif
+#include "rs_test.h"
 
-static int n, failed;
-static void check(int cond, const char *what) {
-  printf("%s %d - %s\n", cond ? "ok" : "not ok", ++n, what);
-  if (!cond) failed++;
-}
 static const char *errname(int e) {
   switch (e) {
     case EAGAIN: return "EAGAIN"; case EINPROGRESS: return "EINPROGRESS"; case ECONNREFUSED: return "ECONNREFUSED";
@@ -57,14 +50,6 @@ static int refused_fd = -1, udp_fd = -1, refused_done, udp_done;
 static struct sockaddr_in udp_addr;
 static struct timeval t0;
 
-static void finish(void) {
-  printf("# passed %d failed %d\n", n - failed, failed);
-  fflush(stdout);
-#ifdef __EMSCRIPTEN__
-  emscripten_force_exit(failed ? 1 : 0);
-#endif
-  exit(failed ? 1 : 0);
-}
 
 /* A datagram to ourselves, read with two iovecs: it arrives when the loop turns. */
 static void check_udp(void) {

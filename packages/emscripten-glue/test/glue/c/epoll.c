@@ -17,27 +17,13 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-#ifdef __EMSCRIPTEN__
-#include <emscripten.h>
-#endif
+#include "rs_test.h"
 
-static int n, failed, ep, listener, client, server = -1, stage;
+static int ep, listener, client, server = -1, stage;
 static struct timeval t0;
 #define MAGIC 0x1234567890abcdefULL
 
-static void check(int cond, const char *what) {
-  printf("%s %d - %s\n", cond ? "ok" : "not ok", ++n, what);
-  if (!cond) failed++;
-}
 
-static void finish(void) {
-  printf("# passed %d failed %d\n", n - failed, failed);
-  fflush(stdout);
-#ifdef __EMSCRIPTEN__
-  emscripten_force_exit(failed ? 1 : 0);
-#endif
-  exit(failed ? 1 : 0);
-}
 
 static int wait_for(uint64_t data, uint32_t bits, uint32_t *got) {
   struct epoll_event ev[8];
