@@ -88,10 +88,15 @@ export function run(cmd: string, args: string[], onLine: (line: string) => void 
   });
 }
 
-/** The TAP verdict lines of an output ("ok 3 - ..." / "not ok 3 - ..."), details after ':' dropped. */
+/**
+ * The TAP verdicts of an output as a sorted list of "ok - what" /
+ * "not ok - what": numbers and "(got ...)" details dropped, since events
+ * may be checked in a different order when they arrive on an event loop.
+ */
 export function verdicts(stdout: string): string[] {
   return stdout
     .split('\n')
     .filter((l) => /^(not )?ok \d+/.test(l))
-    .map((l) => l.replace(/ \(got .*\)$/, ''));
+    .map((l) => l.replace(/ \(got .*\)$/, '').replace(/^(not )?ok \d+/, (_m, not: string | undefined) => `${not ?? ''}ok`))
+    .sort();
 }
