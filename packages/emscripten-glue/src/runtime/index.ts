@@ -40,16 +40,13 @@ export interface GlueFs {
   isOtherFd(fd: number): boolean;
 }
 
-/** The provider package each runtime needs, named in the error when it is not in this build. */
-const PROVIDER_PACKAGES = { deno: '@rawsock/deno (DenoProvider)', bun: '@rawsock/bun (BunProvider)', node: '@rawsock/node (NodeProvider)' } as const;
-
-/** Module.rawsock.provider wins; otherwise the detected runtime's (Deno, then Bun, then Node). */
 function providerFor(options: RawsockModuleOptions): RawSocketProvider {
   if (options.provider) return options.provider;
   const runtime = detectRuntime();
   if (runtime === 'node') return new NodeProvider();
-  const missing = runtime ? `${runtime[0]!.toUpperCase()}${runtime.slice(1)} needs ${PROVIDER_PACKAGES[runtime]}, which this build of @rawsock/emscripten does not include yet` : 'no supported runtime (Node.js, Deno, Bun) was detected';
-  throw new Error(`[rawsock] cannot open sockets: ${missing}; run on Node.js or pass Module.rawsock = { provider }`);
+  throw new Error(
+    `[rawsock] no provider for ${runtime ?? 'this runtime'} yet in this build; pass Module.rawsock = { provider } or run on Node.js`,
+  );
 }
 
 function policyFromEnvironment(): string | undefined {
