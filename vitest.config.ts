@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
 
@@ -14,6 +14,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/test/**/*.test.ts'],
+    // Deno's and Bun's own tests run under `deno test` and `bun test` (scripts/test.mjs).
+    exclude: [...configDefaults.exclude, 'packages/deno/test/**', 'packages/bun/test/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

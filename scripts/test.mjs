@@ -117,6 +117,7 @@ const bunCounts = (out) => {
 
 runtimeTests('core conformance on Deno (MemoryProvider)', bin('deno'), ['test', '--sloppy-imports', 'packages/core/test-runtimes/memory.deno.test.ts'], denoCounts);
 runtimeTests('core conformance on Bun (MemoryProvider)', bin('bun'), ['test', './packages/core/test-runtimes/memory.bun.test.ts'], bunCounts);
+runtimeTests('BunProvider on Bun (conformance + provider)', bin('bun'), ['test', './packages/bun/test/'], bunCounts);
 step('built packages load (ESM and CJS), Node 20', node20, [join(root, 'scripts', 'smoke-dist.mjs')]);
 step('built packages load (ESM and CJS), Node 26', node26, [join(root, 'scripts', 'smoke-dist.mjs')]);
 

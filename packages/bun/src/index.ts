@@ -1,12 +1,72 @@
 /**
- * @rawsock/bun — BunProvider over Bun.connect/listen/udpSocket.
- * Scaffold: the provider itself lands with the Deno/Bun milestone. What is
- * here already is the runtime guard every adapter starts with.
+ * @rawsock/bun: the rawsock provider for Bun, over Bun.listen, Bun.connect,
+ * Bun.udpSocket and Bun.dns. Bun has no bind-without-listen; binding.ts
+ * explains how binds are held instead.
  */
+import {
+  E,
+  ErrnoError,
+  type DatagramHandle,
+  type Domain,
+  type LookupResult,
+  type ProviderCapabilities,
+  type RawSocketProvider,
+  type StreamEndpoint,
+} from '@rawsock/core';
+import { BindTable } from './binding.js';
+import { bunCapabilities } from './capabilities.js';
+import { BunDatagram } from './datagram.js';
+import { lookup, type DnsBackend } from './lookup.js';
+import { BunStreamEndpoint } from './stream-endpoint.js';
 
 /** Throws a clear `[rawsock]` error unless running on Bun. */
 export function assertBun(): void {
   if (typeof (globalThis as { Bun?: unknown }).Bun === 'undefined') {
     throw new Error('[rawsock] @rawsock/bun runs on Bun only; on Node.js use @rawsock/node, on Deno use @rawsock/deno');
   }
+}
+
+export interface BunProviderOptions {
+  /**
+   * The resolver behind lookup(). Default `'system'`: getaddrinfo on Linux
+   * (/etc/hosts, nsswitch), as a C program resolves names. `'c-ares'` is
+   * Bun's own default, faster under many concurrent lookups but without
+   * nsswitch or mDNS. https://bun.com/docs/api/dns
+   */
+  readonly dnsBackend?: DnsBackend;
+}
+
+export type { DnsBackend };
+
+export class BunProvider implements RawSocketProvider {
+  readonly name = 'bun';
+  readonly capabilities: ProviderCapabilities;
+  private readonly dnsBackend: DnsBackend;
+  /** The TCP binds this provider holds, for Linux's SO_REUSEADDR sharing rule. */
+  private readonly binds = new BindTable();
+
+  constructor(options: BunProviderOptions = {}) {
+    assertBun();
+    this.capabilities = bunCapabilities();
+    this.dnsBackend = options.dnsBackend ?? 'system';
+  }
+
+  createStream(domain: Domain): StreamEndpoint {
+    if (domain === 'unix' && !this.capabilities.unix) throw new ErrnoError(E.EAFNOSUPPORT, 'unix sockets');
+    if (domain !== 'unix' && domain !== 'ipv4' && domain !== 'ipv6') throw new ErrnoError(E.EAFNOSUPPORT, String(domain));
+    return new BunStreamEndpoint(domain, this.binds);
+  }
+
+  createDatagram(family: 'ipv4' | 'ipv6'): DatagramHandle {
+    if (family !== 'ipv4' && family !== 'ipv6') throw new ErrnoError(E.EAFNOSUPPORT, String(family));
+    return new BunDatagram(family);
+  }
+
+  lookup(hostname: string, family: 'ipv4' | 'ipv6' | 'any'): Promise<LookupResult[]> {
+    return lookup(hostname, family, this.dnsBackend);
+  }
+}
+
+export function createBunProvider(options?: BunProviderOptions): BunProvider {
+  return new BunProvider(options);
 }
