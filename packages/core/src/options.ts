@@ -47,6 +47,22 @@ const bool = (v: OptionValue) => ((v as number) !== 0 ? 1 : 0);
 const int = (v: OptionValue) => v as number;
 const isTcp = (s: SocketBase) => s.type === SOCK_STREAM && s.domain !== 'unix';
 
+/**
+ * Stores an option and hands it to the host; if the host refuses it, the
+ * old value is put back, so getsockopt never reports what did not apply.
+ */
+function store(s: SocketBase, field: keyof SocketOptionState, value: unknown): void {
+  const opts = s.opts as unknown as Record<string, unknown>;
+  const before = opts[field];
+  opts[field] = value;
+  try {
+    s.applyOption(field);
+  } catch (e) {
+    opts[field] = before;
+    throw e;
+  }
+}
+
 /** A boolean option stored in a SocketOptionState field. */
 function flag(name: string, field: keyof SocketOptionState, applies?: OptionSpec['applies']): OptionSpec {
   return {
@@ -54,10 +70,7 @@ function flag(name: string, field: keyof SocketOptionState, applies?: OptionSpec
     kind: 'int',
     applies,
     get: (s) => (s.opts[field] ? 1 : 0),
-    set: (s, v) => {
-      (s.opts as unknown as Record<string, unknown>)[field] = bool(v) === 1;
-      s.applyOption(field);
-    },
+    set: (s, v) => store(s, field, bool(v) === 1),
   };
 }
 
@@ -74,8 +87,7 @@ function ranged(name: string, kind: OptionKind, field: keyof SocketOptionState, 
       let n = int(v);
       if (reset && n === reset[0]) n = reset[1];
       else if (n < min || n > max) fail(E.EINVAL);
-      (s.opts as unknown as Record<string, unknown>)[field] = n;
-      s.applyOption(field);
+      store(s, field, n);
     },
   };
 }
@@ -90,8 +102,7 @@ function bufferSize(name: string, field: 'rcvbuf' | 'sndbuf', floor: number, fal
       const max = limitsOf(s).socketBufferMax;
       const n = int(v);
       const clamped = n < 0 ? max : Math.min(n, max);
-      s.opts[field] = Math.max(clamped * 2, floor);
-      s.applyOption(field);
+      store(s, field, Math.max(clamped * 2, floor));
     },
   };
 }
@@ -235,8 +246,7 @@ const IPV6_LEVEL = new Map<number, OptionSpec>([
       get: (s) => (s.opts.multicastLoop6 ? 1 : 0),
       set: (s, v) => {
         if (int(v) !== 0 && int(v) !== 1) fail(E.EINVAL);
-        s.opts.multicastLoop6 = int(v) === 1;
-        s.applyOption('multicastLoop6');
+        store(s, 'multicastLoop6', int(v) === 1);
       },
     },
   ],

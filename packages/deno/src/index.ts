@@ -1,12 +1,83 @@
 /**
- * @rawsock/deno — DenoProvider over Deno.connect/listen/listenDatagram.
- * Scaffold: the provider itself lands with the Deno/Bun milestone. What is
- * here already is the runtime guard every adapter starts with.
+ * @rawsock/deno — the rawsock provider for Deno, over Deno.listen,
+ * Deno.connect and Deno.listenDatagram.
+ *
+ * Permissions (narrowest flags):
+ * - TCP: --allow-net=HOST for each address bound or connected to, e.g.
+ *   --allow-net=127.0.0.1,[::1]; binding the wildcard (listen() without
+ *   bind() does) needs 0.0.0.0 / [::] too.
+ * - Unix: --allow-read and --allow-write for the socket path, and
+ *   --allow-net=unix:/abs/path for each path (Deno scopes unix sockets to
+ *   exact paths); abstract names need a bare --allow-net.
+ * - UDP: --unstable-net (Deno.listenDatagram is unstable in Deno 2), plus --allow-net as for TCP.
+ * - DNS: --allow-net=NAME for each name looked up.
  */
+import {
+  E,
+  ErrnoError,
+  type DatagramHandle,
+  type Domain,
+  type LookupResult,
+  type ProviderCapabilities,
+  type RawSocketProvider,
+  type StreamEndpoint,
+} from '@rawsock/core';
+import { denoCapabilities, hasUnstableNet } from './capabilities.ts';
+import { DenoDatagram, UNSTABLE_NET_MESSAGE } from './datagram.ts';
+import { denoNamespace, type DenoNamespace } from './deno-api.ts';
+import { ErrorMapper, type HostErrorSink } from './errors.ts';
+import { lookup } from './lookup.ts';
+import { DenoStreamEndpoint, type StreamHost } from './stream-endpoint.ts';
 
 /** Throws a clear `[rawsock]` error unless running on Deno. */
 export function assertDeno(): void {
   if (typeof (globalThis as { Deno?: unknown }).Deno === 'undefined') {
     throw new Error('[rawsock] @rawsock/deno runs on Deno only; on Node.js use @rawsock/node, on Bun use @rawsock/bun');
   }
+}
+
+export interface DenoProviderOptions {
+  /**
+   * Called with Deno's own message each time a host error becomes an errno,
+   * e.g. `connect 10.0.0.1:80: NotCapable: Requires net access to
+   * "10.0.0.1:80", run again with the --allow-net flag (errno EACCES)`.
+   * A program only sees the errno; this says which permission flag is missing.
+   */
+  readonly onHostError?: HostErrorSink;
+}
+
+export class DenoProvider implements RawSocketProvider {
+  readonly name = 'deno';
+  readonly capabilities: ProviderCapabilities;
+  private readonly deno: DenoNamespace;
+  private readonly errors: ErrorMapper;
+  private readonly streamHost: StreamHost;
+
+  constructor(options: DenoProviderOptions = {}) {
+    assertDeno();
+    this.deno = denoNamespace();
+    this.errors = new ErrorMapper(options.onHostError);
+    this.capabilities = denoCapabilities(this.deno);
+    this.streamHost = { deno: this.deno, errors: this.errors, reusePort: hasUnstableNet(this.deno) };
+  }
+
+  createStream(domain: Domain): StreamEndpoint {
+    if (domain === 'unix' && !this.capabilities.unix) throw new ErrnoError(E.EAFNOSUPPORT, 'unix sockets');
+    if (domain !== 'unix' && domain !== 'ipv4' && domain !== 'ipv6') throw new ErrnoError(E.EAFNOSUPPORT, String(domain));
+    return new DenoStreamEndpoint(domain, this.streamHost);
+  }
+
+  createDatagram(family: 'ipv4' | 'ipv6'): DatagramHandle {
+    if (family !== 'ipv4' && family !== 'ipv6') throw new ErrnoError(E.EAFNOSUPPORT, String(family));
+    if (!this.capabilities.udp) throw new ErrnoError(E.EAFNOSUPPORT, UNSTABLE_NET_MESSAGE);
+    return new DenoDatagram(family, { deno: this.deno, errors: this.errors });
+  }
+
+  lookup(hostname: string, family: 'ipv4' | 'ipv6' | 'any'): Promise<LookupResult[]> {
+    return lookup(this.deno, this.errors, hostname, family);
+  }
+}
+
+export function createDenoProvider(options?: DenoProviderOptions): DenoProvider {
+  return new DenoProvider(options);
 }

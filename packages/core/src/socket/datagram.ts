@@ -107,7 +107,13 @@ export class DatagramSocket extends SocketBase {
       onMessage: (data, from) => this.onMessage(data, from),
       onError: (errno) => this.setError(errno),
     });
-    this.applyHostOptions();
+    try {
+      this.applyHostOptions();
+    } catch {
+      // Options set before bind were accepted then; a host that cannot
+      // apply one (a runtime gap, see the provider's deviations) must not
+      // undo the bind itself.
+    }
   }
 
   /** Linux binds an unbound UDP socket to the wildcard and an ephemeral port on first use. */
