@@ -151,6 +151,12 @@ export const tcpCases: ConformanceCase[] = [
       fails(net.connect(g, loopback.ipv4(port)), 'ECONNABORTED', 'connect after SO_ERROR consumed the error');
       // The socket can try again afterwards.
       fails(net.connect(g, loopback.ipv4(port)), 'EINPROGRESS', 'new attempt');
+      // recv reports the pending error first, like tcp_recvmsg, then ENOTCONN.
+      const h = unwrap(net.socket('ipv4', 'stream', { nonBlocking: true }), 'socket');
+      fails(net.connect(h, loopback.ipv4(port)), 'EINPROGRESS', 'connect h');
+      await waitFor(net, h, POLLERR, 5000, 'refusal h');
+      fails(net.recv(h, 10), 'ECONNREFUSED', 'recv reports the refusal');
+      fails(net.recv(h, 10), 'ENOTCONN', 'then ENOTCONN');
     },
   },
   {

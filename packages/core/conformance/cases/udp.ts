@@ -111,6 +111,7 @@ export const udpCases: ConformanceCase[] = [
     async run({ net }) {
       const a = udp(net);
       fails(net.sendto(a.fd, new Uint8Array(65508), loopback.ipv4(a.port)), 'EMSGSIZE', '65508 bytes over IPv4');
+      fails(net.sendto(a.fd, new Uint8Array(1), loopback.ipv4(0)), 'EINVAL', 'destination port 0');
       unwrap(net.sendto(a.fd, new Uint8Array(65507), loopback.ipv4(a.port)), 'the maximum');
       const b = unwrap(net.socket('ipv4', 'dgram'), 'socket');
       fails(net.bind(b, loopback.ipv4(a.port)), 'EADDRINUSE', 'UDP port taken');

@@ -187,6 +187,8 @@ export class DatagramSocket extends SocketBase {
     if (err) fail(err);
     const dest = to ?? this.peer;
     if (!dest) fail(E.EDESTADDRREQ);
+    // udp_sendmsg: a destination port of 0 is EINVAL.
+    if (dest.port === 0) fail(E.EINVAL);
     const max = Math.min(this.family === 'ipv4' ? UDP_MAX_PAYLOAD_V4 : UDP_MAX_PAYLOAD_V6, this.ctx.limits.maxDatagramBytes);
     if (data.byteLength > max) fail(E.EMSGSIZE);
     this.permit('sendto', dest);

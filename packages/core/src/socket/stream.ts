@@ -405,6 +405,8 @@ export class StreamSocket extends SocketBase {
     switch (this.state) {
       case 'fresh':
       case 'bound':
+        // tcp_recvmsg: a pending error (a refused connect) is reported before ENOTCONN.
+        fail(this.takeError() || E.ENOTCONN);
       case 'listening':
         fail(E.ENOTCONN);
       default:
