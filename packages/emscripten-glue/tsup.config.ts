@@ -1,10 +1,12 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base.js';
+import { builtinsFromHost } from './build/builtins-from-host.js';
 
 export default defineConfig([
   packageBuild(),
   // The runtime bundled into each program (--pre-js): core and the providers,
-  // as one script defining RawsockRuntime; Node builtins stay require()s.
+  // as one script defining RawsockRuntime. Node builtins come from the host
+  // at load (process.getBuiltinModule, then require): see build/builtins-from-host.ts.
   {
     entry: { 'rawsock-runtime': 'src/runtime/index.ts' },
     format: ['iife'],
@@ -12,6 +14,9 @@ export default defineConfig([
     platform: 'node',
     target: 'es2020',
     noExternal: [/^@rawsock\//],
+    esbuildPlugins: [builtinsFromHost()],
+    // tsup's own node: handling would mark them external before the plugin sees them.
+    removeNodeProtocol: false,
     outExtension: () => ({ js: '.js' }),
     clean: false,
     dts: false,

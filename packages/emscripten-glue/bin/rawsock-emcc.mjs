@@ -11,7 +11,8 @@ import { glueFlags, parseEmccVersion } from '../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const paths = {
-  library: join(here, '..', 'lib', 'library_rawsock.js'),
+  // library_rawsock.js first: the others build on its $RAWSOCK.
+  libraries: ['library_rawsock.js', 'library_rawsock_fd.js'].map((f) => join(here, '..', 'lib', f)),
   runtime: join(here, '..', 'dist', 'rawsock-runtime.js'),
   shim: join(here, '..', 'lib', 'rawsock_shim.c'),
 };

@@ -53,12 +53,15 @@ mergeInto(LibraryManager.library, {
       return RAWSOCK.runtime;
     },
     nextName: 0,
-    createStream: function() {
+    // The FS stream of a socket, at the lowest free fd or at `fd` (dup2).
+    // (fd, fd) suits both FS.createStream(stream, fd_start, fd_end) of 3.1
+    // and FS.createStream(stream, fd) of later versions.
+    createStream: function(fd) {
       var name = 'rawsock[' + (RAWSOCK.nextName++) + ']';
       var node = FS.createNode(RAWSOCK.root, name, {{{ cDefine('S_IFSOCK') }}}, 0);
       node.rawsock = true;
       node.node_ops = RAWSOCK.node_ops;
-      return FS.createStream({ path: name, node: node, flags: {{{ cDefine('O_RDWR') }}}, seekable: false, stream_ops: RAWSOCK.stream_ops });
+      return FS.createStream({ path: name, node: node, flags: {{{ cDefine('O_RDWR') }}}, seekable: false, stream_ops: RAWSOCK.stream_ops }, fd, fd);
     },
     // Emscripten's socket callbacks (emscripten_set_socket_*_callback),
     // fired from core readiness changes.

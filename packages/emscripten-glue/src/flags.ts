@@ -13,8 +13,11 @@ export interface EmccVersion {
 
 /** Files of the glue, by absolute path. */
 export interface GluePaths {
-  readonly library: string;
+  /** The JS libraries (--js-library), in order. */
+  readonly libraries: readonly string[];
+  /** The runtime bundle (--pre-js). */
   readonly runtime: string;
+  /** The libc shim, compiled into every link. */
   readonly shim: string;
 }
 
@@ -63,20 +66,22 @@ export function compileOnly(args: readonly string[]): boolean {
 }
 
 /**
- * The glue for one link. Emscripten before 3.1.30 emits output that tries
- * `fetch` on the .wasm path when Node ≥ 18 has a global fetch, so those
- * builds get synchronous compilation (the wasm is read from disk) unless the
- * user chose otherwise.
+ * The glue for one link. Emscripten before 3.1.11 emits output that hands
+ * the .wasm *path* to `fetch` when the runtime has a global fetch (Node ≥ 18,
+ * Deno, Bun), which rejects it; those builds get synchronous compilation (the
+ * wasm is read from disk) unless the user chose otherwise. Fixed upstream by
+ * https://github.com/emscripten-core/emscripten/pull/16917 (merged 2022-05-09,
+ * first released in 3.1.11; 3.1.10 is from 2022-05-02).
  */
 export function glueFlags(version: EmccVersion, userArgs: readonly string[], paths: GluePaths): GlueFlags {
   const notes: string[] = [];
   let keep = [...userArgs];
   if (setsSetting(keep, 'NODERAWSOCKETS')) {
     keep = withoutSetting(keep, 'NODERAWSOCKETS');
-    notes.push('[rawsock] -sNODERAWSOCKETS ignored: rawsock provides the sockets');
+    notes.push('[rawsock] -sNODERAWSOCKETS ignored: rawsock provides sockets');
   }
   if (compileOnly(keep)) return { add: [], keep, notes };
-  const add = ['--js-library', paths.library, '--pre-js', paths.runtime, paths.shim];
-  if (before(version, 3, 1, 30) && !setsSetting(keep, 'WASM_ASYNC_COMPILATION')) add.push('-sWASM_ASYNC_COMPILATION=0');
+  const add = [...paths.libraries.flatMap((l) => ['--js-library', l]), '--pre-js', paths.runtime, paths.shim];
+  if (before(version, 3, 1, 11) && !setsSetting(keep, 'WASM_ASYNC_COMPILATION')) add.push('-sWASM_ASYNC_COMPILATION=0');
   return { add, keep, notes };
 }

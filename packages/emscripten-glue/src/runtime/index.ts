@@ -5,6 +5,7 @@
  * syscall-shaped object. No socket semantics here: they are all in core.
  */
 import {
+  ErrnoError,
   LINUX_LP64_ABI,
   SocketSyscalls,
   SocketTable,
@@ -13,8 +14,8 @@ import {
   type PolicySpec,
   type RawSocketProvider,
 } from '@rawsock/core';
-import { NodeProvider } from '@rawsock/node';
-import { detectRuntime } from '../detect-runtime.js';
+import type * as NodeProviderModule from '@rawsock/node';
+import { detectRuntime, type RuntimeName } from '../detect-runtime.js';
 
 /** What Module.rawsock may carry. */
 export interface RawsockModuleOptions {
@@ -30,6 +31,11 @@ export interface GlueRuntime {
   readonly table: SocketTable;
   /** Linux -errno → Emscripten's -errno. */
   errno(linuxNegative: number): number;
+  /**
+   * dup2/dup3/F_DUPFD: a second fd for `fd`'s socket at exactly `target`,
+   * an fd number the FS has free. Returns `target` or -errno (Linux).
+   */
+  dupTo(fd: number, target: number, cloexec: boolean): number;
 }
 
 /** The parts of Emscripten's FS the runtime needs (fd allocation only). */
@@ -40,13 +46,28 @@ export interface GlueFs {
   isOtherFd(fd: number): boolean;
 }
 
+type ProviderClass = new () => RawSocketProvider;
+
+/**
+ * Each runtime's provider, loaded on first use: a require()d module stays
+ * lazy in the bundle (esbuild runs its top level on the first require), so
+ * a provider's load-time probes (node:net, Deno.*, Bun.*) run only when a
+ * program opens a socket on that runtime — never for programs without
+ * sockets. Deno's and Bun's are typed loosely: their sources need those
+ * runtimes' own type definitions.
+ */
+const PROVIDERS: Record<RuntimeName, () => RawSocketProvider> = {
+  node: () => new (require('@rawsock/node') as typeof NodeProviderModule).NodeProvider(),
+  deno: () => new (require('@rawsock/deno') as { DenoProvider: ProviderClass }).DenoProvider(),
+  bun: () => new (require('@rawsock/bun') as { BunProvider: ProviderClass }).BunProvider(),
+};
+
+/** Module.rawsock.provider wins; otherwise the detected runtime's (Deno, then Bun, then Node). */
 function providerFor(options: RawsockModuleOptions): RawSocketProvider {
   if (options.provider) return options.provider;
   const runtime = detectRuntime();
-  if (runtime === 'node') return new NodeProvider();
-  throw new Error(
-    `[rawsock] no provider for ${runtime ?? 'this runtime'} yet in this build; pass Module.rawsock = { provider } or run on Node.js`,
-  );
+  if (runtime) return PROVIDERS[runtime]();
+  throw new Error('[rawsock] cannot open sockets: no supported runtime (Node.js, Deno, Bun) was detected; pass Module.rawsock = { provider }');
 }
 
 function policyFromEnvironment(): string | undefined {
@@ -63,5 +84,17 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
     isOtherFd: (fd) => fs.isOtherFd(fd),
     ...(policy !== undefined ? { policy } : {}),
   });
-  return { table, sys: new SocketSyscalls(table, { abi }), errno: linuxToEmscriptenErrno };
+  const dupTo = (fd: number, target: number, cloexec: boolean): number => {
+    try {
+      // The table's lowest free fd from `target` is `target` itself: every
+      // socket fd is also an FS fd, and the FS has `target` free.
+      const n = table.dup(fd, target);
+      table.setCloexec(n, cloexec);
+      return n;
+    } catch (e) {
+      if (e instanceof ErrnoError) return -e.errno;
+      throw e;
+    }
+  };
+  return { table, sys: new SocketSyscalls(table, { abi }), errno: linuxToEmscriptenErrno, dupTo };
 }

@@ -1,0 +1,89 @@
+/**
+ * rawsock-emcc as a wrapper, against a stand-in emcc that records its
+ * arguments: what it adds per emcc version, what it keeps and drops, the
+ * note for -sNODERAWSOCKETS, --print-flags, exit statuses. Needs no real emcc.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const pkg = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const wrapper = join(pkg, 'bin', 'rawsock-emcc.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'rawsock-wrapper-'));
+const fakeEmcc = join(dir, 'emcc');
+const argsFile = join(dir, 'args');
+writeFileSync(
+  fakeEmcc,
+  [
+    '#!/bin/sh',
+    'if [ "$1" = "--version" ]; then echo "emcc (Emscripten gcc/clang-like replacement + linker emulating GNU ld) $FAKE_VERSION (abc)"; exit 0; fi',
+    `printf '%s\\n' "$@" > ${JSON.stringify(argsFile)}`,
+    'exit ${FAKE_EXIT:-0}',
+  ].join('\n'),
+);
+chmodSync(fakeEmcc, 0o755);
+
+function wrap(args: string[], version = '3.1.6', extraEnv: Record<string, string> = {}) {
+  writeFileSync(argsFile, '');
+  const r = spawnSync(process.execPath, [wrapper, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, EMCC: fakeEmcc, FAKE_VERSION: version, ...extraEnv },
+  });
+  const passed = readFileSync(argsFile, 'utf8').split('\n').filter(Boolean);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, passed };
+}
+
+/** Versions, and whether their output hands the .wasm path to fetch() (before 3.1.11). */
+const VERSIONS = { '3.1.6': true, '3.1.10': true, '3.1.11': false, '6.0.5': false } as const;
+const glue = (v: keyof typeof VERSIONS) => [
+  '--js-library', join(pkg, 'lib', 'library_rawsock.js'),
+  '--js-library', join(pkg, 'lib', 'library_rawsock_fd.js'),
+  '--pre-js', join(pkg, 'dist', 'rawsock-runtime.js'),
+  join(pkg, 'lib', 'rawsock_shim.c'),
+  ...(VERSIONS[v] ? ['-sWASM_ASYNC_COMPILATION=0'] : []),
+];
+
+describe('rawsock-emcc', () => {
+  for (const v of Object.keys(VERSIONS) as (keyof typeof VERSIONS)[]) {
+    it(`emcc ${v}: user arguments first, untouched and in order, then the glue${VERSIONS[v] ? ' and synchronous wasm compilation' : ''}`, () => {
+      const user = ['app.c', '-O2', '-s', 'EXIT_RUNTIME=1', '-o', 'app.js', '-lm'];
+      const r = wrap(user, v);
+      expect(r.code).toBe(0);
+      expect(r.passed).toEqual([...user, ...glue(v)]);
+      expect(r.stderr).toBe('');
+    });
+  }
+
+  it('keeps the user\'s own WASM_ASYNC_COMPILATION', () => {
+    const r = wrap(['app.c', '-sWASM_ASYNC_COMPILATION=1'], '3.1.6');
+    expect(r.passed.filter((a) => a.includes('WASM_ASYNC_COMPILATION'))).toEqual(['-sWASM_ASYNC_COMPILATION=1']);
+  });
+
+  it('drops every form of -sNODERAWSOCKETS, saying so once', () => {
+    const r = wrap(['app.c', '-sNODERAWSOCKETS', '-sNODERAWSOCKETS=1', '-s', 'NODERAWSOCKETS=1', '-o', 'app.js'], '3.1.6');
+    expect(r.passed.slice(0, 3)).toEqual(['app.c', '-o', 'app.js']);
+    expect(r.passed.join(' ')).not.toContain('NODERAWSOCKETS');
+    expect(r.stderr).toBe('[rawsock] -sNODERAWSOCKETS ignored: rawsock provides sockets\n');
+  });
+
+  it('adds nothing to compile-only steps', () => {
+    expect(wrap(['-c', 'app.c', '-o', 'app.o']).passed).toEqual(['-c', 'app.c', '-o', 'app.o']);
+  });
+
+  it('--print-flags prints the glue flags on one line, runs nothing', () => {
+    const r = wrap(['--print-flags'], '3.1.6');
+    expect(r.stdout).toBe(`${glue('3.1.6').join(' ')}\n`);
+    expect(r.passed).toEqual([]);
+    expect(wrap(['--print-flags'], '3.1.11').stdout).toBe(`${glue('3.1.11').join(' ')}\n`);
+  });
+
+  it('exits with emcc\'s status; a missing emcc is 127 with a [rawsock] message', () => {
+    expect(wrap(['app.c'], '3.1.6', { FAKE_EXIT: '3' }).code).toBe(3);
+    const missing = spawnSync(process.execPath, [wrapper, 'app.c'], { encoding: 'utf8', env: { ...process.env, EMCC: join(dir, 'nope') } });
+    expect(missing.status).toBe(127);
+    expect(missing.stderr).toMatch(/^\[rawsock\] cannot run .*nope/);
+  });
+});
