@@ -383,7 +383,7 @@ describe('unix stream sockets', () => {
     expect(lstatSync(path).isSocket()).toBe(true);
     expect(await connectErrno({ family: 'unix', path })).toBe(E.ECONNREFUSED);
     expect(thrown(() => provider.createStream('unix').bind({ family: 'unix', path }, NO_FLAGS)).errno).toBe(E.EADDRINUSE);
-    const l = listen({ family: 'unix', path }, ep);
+    const l = listen({ family: 'unix', path }, 16, ep);
     const client = await connect({ family: 'unix', path });
     const server = await l.accept();
     expect(server.localAddress).toEqual({ family: 'unix', path });
@@ -446,7 +446,7 @@ describe('unix stream sockets', () => {
     expect(ep.bind({ family: 'unix', path: name }, NO_FLAGS)).toEqual({ family: 'unix', path: name });
     expect(thrown(() => provider.createStream('unix').bind({ family: 'unix', path: name }, NO_FLAGS)).errno).toBe(E.EADDRINUSE);
     expect(await rawClientOutcome({ unix: name })).toEqual(['open', 'close']);
-    const l = listen({ family: 'unix', path: name }, ep);
+    const l = listen({ family: 'unix', path: name }, 16, ep);
     const client = await connect({ family: 'unix', path: name });
     const server = await l.accept();
     expect(server.localAddress).toEqual({ family: 'unix', path: name });

@@ -9,6 +9,7 @@
 export * from './errno.js';
 export * from './constants.js';
 export * from './address.js';
+export * from './host-address.js';
 export type * from './provider.js';
 export * from './sockaddr.js';
 export * from './buffers.js';

@@ -304,7 +304,7 @@ describe('TCP connection', () => {
     const s = new StreamRecorder();
     server.start(s);
     await s.until((r) => r.closed === 1, 'close');
-    expect(s.log).toEqual([`error:${E.ECONNRESET}`, 'close']);
+    expect(s.log).toEqual([`error ${E.ECONNRESET}`, 'close']);
   });
 
   it('reset() of an accepted connection gives the connecting peer ECONNRESET', async () => {
@@ -312,7 +312,7 @@ describe('TCP connection', () => {
     track(listener.endpoint);
     server.reset();
     await c.until((r) => r.closed === 1, 'client closed');
-    expect(c.log).toEqual([`error:${E.ECONNRESET}`, 'close']);
+    expect(c.log).toEqual([`error ${E.ECONNRESET}`, 'close']);
     await s.until((r) => r.closed === 1, 'server closed');
   });
 
