@@ -1,0 +1,24 @@
+// Test hook (--pre-js for names tests): Module.rawsock.lookup answers names
+// from RAWSOCK_TEST_NAMES ("name=address,name=address") asynchronously, as a
+// DNS answer arrives, and rejects every other name. getaddrinfo cannot know
+// these names synchronously (they are in no hosts file), so a connect to
+// them exercises the placeholder → real address path with no network.
+(function () {
+  var env = typeof process !== 'undefined' && process.env ? process.env : typeof Deno !== 'undefined' ? Deno.env.toObject() : {};
+  var table = {};
+  String(env.RAWSOCK_TEST_NAMES || '').split(',').forEach(function (pair) {
+    var i = pair.indexOf('=');
+    if (i > 0) table[pair.slice(0, i)] = pair.slice(i + 1);
+  });
+  Module['rawsock'] = Object.assign({}, Module['rawsock'] || {}, {
+    lookup: function (name, family) {
+      return new Promise(function (resolve, reject) {
+        setTimeout(function () {
+          var address = table[name];
+          if (!address) reject(Object.assign(new Error('ENOTFOUND ' + name), { code: 'ENOTFOUND' }));
+          else resolve([{ family: address.indexOf(':') >= 0 ? 'ipv6' : 'ipv4', address: address }]);
+        }, 20);
+      });
+    },
+  });
+})();
