@@ -3,6 +3,7 @@
 // DNS answer arrives, and rejects every other name. getaddrinfo cannot know
 // these names synchronously (they are in no hosts file), so a connect to
 // them exercises the placeholder → real address path with no network.
+// RAWSOCK_TEST_HOSTS names a hosts file to read instead of /etc/hosts.
 (function () {
   var env = typeof process !== 'undefined' && process.env ? process.env : typeof Deno !== 'undefined' ? Deno.env.toObject() : {};
   var table = {};
@@ -10,7 +11,7 @@
     var i = pair.indexOf('=');
     if (i > 0) table[pair.slice(0, i)] = pair.slice(i + 1);
   });
-  Module['rawsock'] = Object.assign({}, Module['rawsock'] || {}, {
+  Module['rawsock'] = Object.assign({}, Module['rawsock'] || {}, env.RAWSOCK_TEST_HOSTS ? { nameFiles: { hosts: env.RAWSOCK_TEST_HOSTS } } : {}, {
     lookup: function (name, family) {
       return new Promise(function (resolve, reject) {
         setTimeout(function () {
