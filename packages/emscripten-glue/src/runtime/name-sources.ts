@@ -6,8 +6,8 @@
  * glibc reads them, so an edited /etc/hosts takes effect at once.
  * https://docs.deno.com/api/deno/~/Deno.readTextFileSync
  */
-import { readFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
+import type * as NodeFs from 'node:fs';
+import type * as NodeOs from 'node:os';
 import { BUILTIN_SERVICES, HostsTable, parseHosts, parseServices, type NameSources } from '@rawsock/core';
 import { detectRuntime } from '../detect-runtime.js';
 
@@ -20,7 +20,8 @@ interface DenoFiles {
 export function readTextFile(path: string): string | undefined {
   try {
     if (detectRuntime() === 'deno') return (globalThis as unknown as { Deno: DenoFiles }).Deno.readTextFileSync(path);
-    return readFileSync(path, 'utf8');
+    // require()d on use: the bundle asks the host for no builtin at load (see build/builtins-from-host.ts).
+    return (require('node:fs') as typeof NodeFs).readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
@@ -29,7 +30,7 @@ export function readTextFile(path: string): string | undefined {
 function interfaceAddresses(): { family: string | number; address: string }[] | undefined {
   try {
     if (detectRuntime() === 'deno') return (globalThis as unknown as { Deno: DenoFiles }).Deno.networkInterfaces?.();
-    return Object.values(networkInterfaces()).flatMap((list) => list ?? []);
+    return Object.values((require('node:os') as typeof NodeOs).networkInterfaces()).flatMap((list) => list ?? []);
   } catch {
     return undefined;
   }
