@@ -21,7 +21,7 @@ import { OTHERS, artifactFor } from '../glue/other-runtimes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const emcc = emccVersion();
-const RUNTIMES = [...NODES.map((n) => ({ name: n.name, cmd: n.bin, args: [] as readonly string[] })), ...OTHERS];
+const RUNTIMES = [...NODES.map((n) => ({ name: n.name, cmd: n.bin, args: [] as readonly string[], other: undefined })), ...OTHERS.map((o) => ({ ...o, other: o }))];
 const ECHO_NAME = 'echo.rawsock.test';
 
 /** The first IPv4 line of /etc/hosts that names something besides localhost (glibc reads the same file). */
@@ -86,7 +86,7 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
     it(`wasm on ${rt.name}: every check passes; a name only DNS knows connects to its real address, an unknown one fails the connect`, async () => {
       process.env.RAWSOCK_TEST_HOSTS = hostsFile;
       try {
-        const r = await run(rt.cmd, [...rt.args, artifactFor(rt, wasm), ...args(ECHO_NAME, { name: 'db', address: '10.20.30.40' })], undefined, 30_000);
+        const r = await run(rt.cmd, [...rt.args, (rt.other ? artifactFor(rt.other, wasm) : wasm), ...args(ECHO_NAME, { name: 'db', address: '10.20.30.40' })], undefined, 30_000);
         expect(r.stderr).not.toMatch(/Aborted|RuntimeError/);
         expect(r.stdout).toMatch(/# passed \d+ failed 0/);
         expect(r.stdout).toContain('getpeername is the real peer (127.0.0.1:echo port)');
