@@ -83,7 +83,7 @@ export interface AddrinfoResult {
 
 /** getaddrinfo's answer: an EAI_* code, or the list (and ai_canonname of the first). */
 export type AddrinfoAnswer =
-  | { readonly error: number; readonly results?: undefined }
+  | { readonly error: number; readonly results?: undefined; readonly canonname?: undefined }
   | { readonly error: 0; readonly results: readonly AddrinfoResult[]; readonly canonname?: string };
 
 /** getnameinfo's answer. */
