@@ -136,10 +136,8 @@ export class SocketSyscalls {
     return this.run('connect', () => {
       const s = this.table.get(fd);
       if (!(s instanceof StreamSocket) || s.domain === 'unix') fail(s.domain === 'unix' ? E.EINVAL : E.EHOSTUNREACH, `${name}: not resolved (placeholder address)`);
-      const target = resolveConnectTarget(lookup, name, port, s.domain);
-      // Keep an unobserved rejection quiet when the connect fails synchronously (EALREADY...).
-      target.catch(() => undefined);
-      s.connectDeferred(target);
+      const domain = s.domain;
+      s.connectDeferred(() => resolveConnectTarget(lookup, name, port, domain));
       return 0;
     });
   }

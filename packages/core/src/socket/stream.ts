@@ -276,11 +276,11 @@ export class StreamSocket extends SocketBase {
 
   /**
    * connect() to an address not known yet (a placeholder from getaddrinfo
-   * in an event-driven build): the socket is connecting while `target`
-   * resolves, then connects to the real address; a failed resolution fails
+   * in an event-driven build): the socket is connecting while `resolve()`
+   * (called only once the connect may start) settles, then connects to the real address; a failed resolution fails
    * the connect with its errno. Always EINPROGRESS, like any connect here.
    */
-  connectDeferred(target: Promise<SocketAddress>): void {
+  connectDeferred(resolve: () => Promise<SocketAddress>): void {
     switch (this.state) {
       case 'listening':
       case 'disconnected':
@@ -301,7 +301,7 @@ export class StreamSocket extends SocketBase {
     const endpoint = (this.endpoint ??= this.newEndpoint());
     this.connectUnreported = true;
     this.transition('connecting', 'connect (resolving the name)');
-    target.then(
+    resolve().then(
       (address) => {
         if (this.state !== 'connecting' || this.endpoint !== endpoint) return;
         try {
