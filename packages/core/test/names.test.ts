@@ -26,6 +26,7 @@ import {
   parseHosts,
   parseServices,
   resolveConnectTarget,
+  syncLookupFromBridge,
   type AddrinfoAnswer,
   type NameSources,
 } from '../src/index.js';
@@ -168,5 +169,51 @@ describe('resolveConnectTarget', () => {
   });
   it('a name that does not resolve is EHOSTUNREACH', async () => {
     await expect(resolveConnectTarget(lookup, 'nx.test', 80, 'ipv4')).rejects.toMatchObject({ errno: E.EHOSTUNREACH });
+  });
+});
+
+describe('waiting for DNS (Asyncify/JSPI builds, or the worker bridge)', () => {
+  it('needsLookup names only what DNS must answer', () => {
+    const r = resolver();
+    expect(r.needsLookup('svc.example.test')).toBe('svc.example.test');
+    for (const local of ['127.0.0.1', '::1', 'localhost', 'db', 'DB.example.test', '', null]) expect(r.needsLookup(local)).toBeUndefined();
+    expect(r.needsLookup('svc.example.test', AI_NUMERICHOST)).toBeUndefined();
+  });
+  it('getaddrinfoAsync/gethostbynameAsync give real answers and real errors, never placeholders', async () => {
+    const r = resolver();
+    const asked: string[] = [];
+    const lookup = async (name: string) => {
+      asked.push(name);
+      if (name === 'svc.example.test') return [{ family: 'ipv6' as const, address: '2001:db8::5' }, { family: 'ipv4' as const, address: '192.0.2.5' }];
+      throw new ErrnoError(E.ENOENT, name);
+    };
+    expect(list(await r.getaddrinfoAsync('svc.example.test', '80', hints(0, AF_INET, 1), lookup))).toEqual(['192.0.2.5/80/1/6']);
+    expect(list(await r.getaddrinfoAsync('svc.example.test', '80', hints(0, 0, 1), lookup))).toEqual(['2001:db8::5/80/1/6', '192.0.2.5/80/1/6']);
+    expect((await r.getaddrinfoAsync('nx.example.test', '80', hints(), lookup)).error).toBe(EAI_NONAME);
+    expect(await r.gethostbynameAsync('svc.example.test', 'ipv4', lookup)).toMatchObject({ hErrno: 0, addresses: ['192.0.2.5'] });
+    expect(await r.gethostbynameAsync('nx.example.test', 'ipv4', lookup)).toEqual({ hErrno: HOST_NOT_FOUND });
+    expect(list(await r.getaddrinfoAsync('db', null, hints(0, AF_INET, 1), lookup))).toEqual(['10.9.8.7/0/1/6']);
+    expect(asked).toEqual(['svc.example.test', 'svc.example.test', 'nx.example.test', 'svc.example.test', 'nx.example.test']);
+    // Afterwards, without a lookup installed, the same name is a placeholder again.
+    expect(r.getaddrinfo('svc.example.test', null, hints(0, AF_INET, 1)).results?.[0]?.address).toMatch(/^172\.29\./);
+  });
+  it('syncLookupFromBridge adapts the worker bridge lookup (SyncSockets.lookup)', () => {
+    const lookup = syncLookupFromBridge({
+      lookup: (name: string) => (name === 'svc.test' ? { ok: true as const, value: ['192.0.2.9', '2001:db8::9'] } : { ok: false as const, errno: E.ENOENT, code: 'ENOENT' as const }),
+    });
+    expect(lookup('svc.test', 'any')).toEqual([{ family: 'ipv4', address: '192.0.2.9' }, { family: 'ipv6', address: '2001:db8::9' }]);
+    expect(() => lookup('nx.test', 'any')).toThrow(ErrnoError);
+    const r = resolver();
+    r.setSyncLookup(lookup);
+    expect(list(r.getaddrinfo('svc.test', '443', hints(0, AF_INET6, 1)))).toEqual(['2001:db8::9/443/1/6']);
+  });
+});
+
+describe('needsLookup and /etc/hosts families', () => {
+  it('a hosts name without a line of the asked family goes to DNS, as glibc does', () => {
+    const r = resolver();
+    expect(r.needsLookup('db', 0, AF_INET)).toBeUndefined();
+    expect(r.needsLookup('db', 0, AF_INET6)).toBe('db');
+    expect(r.needsLookup('db', AI_V4MAPPED, AF_INET6)).toBeUndefined();
   });
 });

@@ -16,3 +16,4 @@ export {
   type HostentAnswer,
 } from './resolver.js';
 export { resolveConnectTarget, type AsyncLookup } from './connect-by-name.js';
+export { syncLookupFromBridge, type BlockingLookupSource } from './sync-lookup.js';

@@ -13,6 +13,7 @@
 import { AF_INET, AF_INET6, AF_UNSPEC, IPPROTO_TCP, IPPROTO_UDP, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM } from '../constants.js';
 import { E, ErrnoError } from '../errno.js';
 import type { LookupResult } from '../provider.js';
+import type { AsyncLookup } from './connect-by-name.js';
 import {
   AI_ADDRCONFIG,
   AI_ALL,
@@ -111,6 +112,20 @@ const LOCALHOST: readonly Addr[] = [
 function isLocalhost(name: string): boolean {
   const n = name.toLowerCase();
   return n === 'localhost' || n.endsWith('.localhost');
+}
+
+/** Could be a DNS name at all (RFC 1035 lengths, no empty label but a final dot). */
+function validName(name: string): boolean {
+  return name !== '' && name.length <= 253 && !name.split('.').some((l, i, all) => l.length > 63 || (l === '' && i !== all.length - 1));
+}
+
+/** A lookup's outcome, for all families (the caller filters). */
+async function settle(lookup: AsyncLookup, name: string): Promise<{ found?: readonly LookupResult[]; error?: unknown }> {
+  try {
+    return { found: await lookup(name, 'any') };
+  } catch (error) {
+    return { error };
+  }
 }
 
 function mapped(a: Addr): Addr {
@@ -256,9 +271,7 @@ export class NameResolver {
   /** A host name's addresses: /etc/hosts, then localhost, then the blocking lookup or a placeholder. */
   private host(name: string, want: 'ipv4' | 'ipv6' | 'any'): HostAnswer {
     // Not a possible DNS name (RFC 1035 limits): no resolver would find it.
-    if (name === '' || name.length > 253 || name.split('.').some((l, i, all) => l.length > 63 || (l === '' && i !== all.length - 1))) {
-      return { error: EAI_NONAME };
-    }
+    if (!validName(name)) return { error: EAI_NONAME };
     const lines = this.sources.hosts().byName(name);
     const fits = (a: { readonly family: Addr['family'] }) => want === 'any' || a.family === want;
     const listed = lines.filter(fits);
@@ -284,6 +297,50 @@ export class NameResolver {
     // Event-driven build: a placeholder the connect resolves later.
     const placeholder: Addr = { family: 'ipv4', address: this.placeholders.assign(name), scopeId: 0 };
     return { error: 0, canonical: name, aliases: [], addrs: [want === 'ipv6' ? mapped(placeholder) : placeholder] };
+  }
+
+  /**
+   * The name getaddrinfo(node, …, flags) would have to ask DNS about, or
+   * undefined when the answer is local (numeric, /etc/hosts, localhost) or
+   * an error. Lets a caller that can wait (Asyncify/JSPI builds) look the
+   * name up first and then answer synchronously: {@link getaddrinfoAsync}.
+   */
+  needsLookup(node: string | null, flags = 0, family = AF_UNSPEC): string | undefined {
+    if (node === null || flags & AI_NUMERICHOST || flags & ~AI_KNOWN || this.numeric(node)) return undefined;
+    if (!validName(node) || isLocalhost(node)) return undefined;
+    const want = family === AF_INET ? 'ipv4' : family === AF_INET6 && !(flags & AI_V4MAPPED) ? 'ipv6' : undefined;
+    // /etc/hosts answers only for the families it lists (glibc's files backend, then DNS).
+    return this.sources.hosts().byName(node).some((l) => want === undefined || l.family === want) ? undefined : node;
+  }
+
+  /** getaddrinfo that awaits `lookup` for a name that needs DNS (never a placeholder). */
+  async getaddrinfoAsync(node: string | null, service: string | null, hints: AddrinfoHints, lookup: AsyncLookup): Promise<AddrinfoAnswer> {
+    const name = this.needsLookup(node, hints.flags, hints.family);
+    if (name === undefined) return this.getaddrinfo(node, service, hints);
+    const answer = await settle(lookup, name);
+    return this.answeringWith(answer, () => this.getaddrinfo(node, service, hints));
+  }
+
+  /** gethostbyname2 that awaits `lookup` for a name that needs DNS (never a placeholder). */
+  async gethostbynameAsync(name: string, family: 'ipv4' | 'ipv6', lookup: AsyncLookup): Promise<HostentAnswer> {
+    const needed = this.needsLookup(name, 0, family === 'ipv4' ? AF_INET : AF_INET6);
+    if (needed === undefined) return this.gethostbyname(name, family);
+    const answer = await settle(lookup, needed);
+    return this.answeringWith(answer, () => this.gethostbyname(name, family));
+  }
+
+  /** Runs `fn` with a one-shot synchronous lookup that gives the settled answer. */
+  private answeringWith<T>(answer: { found?: readonly LookupResult[]; error?: unknown }, fn: () => T): T {
+    const saved = this.syncLookup;
+    this.syncLookup = () => {
+      if (answer.found) return answer.found;
+      throw answer.error;
+    };
+    try {
+      return fn();
+    } finally {
+      this.syncLookup = saved;
+    }
   }
 
   /** The name for an address: a placeholder's name, then /etc/hosts, then localhost. */
