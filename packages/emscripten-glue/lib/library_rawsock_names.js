@@ -34,6 +34,18 @@ mergeInto(LibraryManager.library, {
       });
       HEAPU8[at] = 0;
     },
+    // Lookups settled while an Asyncify/JSPI build waited in C (rawsock_names_wait), by name; used once.
+    settled: {},
+    take: function(name) {
+      var s = name !== null && Object.prototype.hasOwnProperty.call(RAWSOCK_NAMES.settled, name) ? RAWSOCK_NAMES.settled[name] : undefined;
+      if (s) delete RAWSOCK_NAMES.settled[name];
+      return s;
+    },
+    // Called from rawsock_names.c's EM_ASYNC_JS: looks the name up while the program is suspended.
+    wait: function(node) {
+      var name = RAWSOCK_NAMES.str(node);
+      return RAWSOCK.get().netdb.settle(name).then(function(s) { RAWSOCK_NAMES.settled[name] = s; });
+    },
     hostent: function(h, addrs, max, name, namelen, aliases, aliaseslen) {
       if (h.hErrno) return -h.hErrno;
       RAWSOCK_NAMES.put(h.name, name, namelen);
@@ -47,7 +59,8 @@ mergeInto(LibraryManager.library, {
   // struct rawsock_ai { int family, socktype, protocol, port; uint32_t scope; unsigned char addr[16]; } (36 bytes).
   rawsock_gai__deps: ['$RAWSOCK_NAMES'],
   rawsock_gai: function(node, service, flags, family, socktype, protocol, out, max, canon, canonlen) {
-    var a = RAWSOCK.get().netdb.getaddrinfo(RAWSOCK_NAMES.str(node), RAWSOCK_NAMES.str(service), flags, family, socktype, protocol);
+    var host = RAWSOCK_NAMES.str(node);
+    var a = RAWSOCK.get().netdb.getaddrinfo(host, RAWSOCK_NAMES.str(service), flags, family, socktype, protocol, RAWSOCK_NAMES.take(host));
     if (a.error) return a.error;
     var n = Math.min(a.records.length, max);
     for (var i = 0; i < n; i++) {
@@ -75,10 +88,26 @@ mergeInto(LibraryManager.library, {
     return fits ? 0 : -12 /* EAI_OVERFLOW */;
   },
 
+  // Asyncify/JSPI builds can wait for DNS: 1 if `node` needs a lookup the
+  // program should wait for (rawsock_names.c then suspends in
+  // rawsock_names_wait) — never when a synchronous lookup is installed
+  // (worker bridge) or in builds that cannot suspend (placeholders there).
+  rawsock_names_should_wait__deps: ['$RAWSOCK_NAMES'],
+  rawsock_names_should_wait: function(node, flags, family) {
+#if ASYNCIFY
+    var rt = RAWSOCK.get();
+    if (rt.names.blocking) return 0;
+    return rt.netdb.needsLookup(RAWSOCK_NAMES.str(node), flags, family) === undefined ? 0 : 1;
+#else
+    return 0;
+#endif
+  },
+
   // Returns the number of addresses (each in a 16-byte slot) or -h_errno.
   rawsock_ghbn__deps: ['$RAWSOCK_NAMES'],
   rawsock_ghbn: function(name, family, addrs, max, namebuf, namelen, aliases, aliaseslen) {
-    var h = RAWSOCK.get().netdb.gethostbyname(RAWSOCK_NAMES.str(name) || '', family);
+    var host = RAWSOCK_NAMES.str(name) || '';
+    var h = RAWSOCK.get().netdb.gethostbyname(host, family, RAWSOCK_NAMES.take(host));
     return RAWSOCK_NAMES.hostent(h, addrs, max, namebuf, namelen, aliases, aliaseslen);
   },
 

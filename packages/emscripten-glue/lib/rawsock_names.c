@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <emscripten.h>
 
 /* One result as library_rawsock_names.js writes it. */
 struct rawsock_ai {
@@ -33,6 +34,19 @@ extern int rawsock_gni(int family, const unsigned char *addr, int port, uint32_t
 extern int rawsock_ghbn(const char *name, int family, unsigned char *addrs, int max, char *namebuf, int namelen,
                         char *aliases, int aliaseslen);
 extern int rawsock_ghba(const unsigned char *addr, int family, char *namebuf, int namelen, char *aliases, int aliaseslen);
+
+extern int rawsock_names_should_wait(const char *node, int flags, int family);
+
+/* Asyncify/JSPI builds: suspend until the name's lookup settles, so the
+ * answer is real (never a placeholder). Only called when
+ * rawsock_names_should_wait says so, which it never does in other builds. */
+EM_ASYNC_JS(void, rawsock_names_wait, (const char *node), {
+  await RAWSOCK_NAMES.wait(node);
+});
+
+static void wait_for_name(const char *node, int flags, int family) {
+  if (node && rawsock_names_should_wait(node, flags, family)) rawsock_names_wait(node);
+}
 
 /* At most this many addrinfo results (glibc has no fixed limit; /etc/hosts lines rarely come close). */
 #define RS_MAX_RESULTS 64
@@ -66,6 +80,7 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
     protocol = hints->ai_protocol;
   }
   canon[0] = 0;
+  wait_for_name(node, flags, family);
   int n = rawsock_gai(node, service, flags, family, socktype, protocol, recs, RS_MAX_RESULTS, canon, sizeof canon);
   if (n < 0) return n;
   struct addrinfo *head = 0, **tail = &head;
@@ -186,6 +201,7 @@ int gethostbyname2_r(const char *name, int af, struct hostent *h, char *buf, siz
     *err = NO_RECOVERY;
     return EAFNOSUPPORT;
   }
+  wait_for_name(name, 0, af);
   int r = rawsock_ghbn(name, af, addrs, RS_MAX_ADDRS, canon, sizeof canon, aliases, sizeof aliases);
   return answer(r, h, buf, buflen, af, canon, aliases, addrs, res, err);
 }

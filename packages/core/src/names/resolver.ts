@@ -134,7 +134,8 @@ function mapped(a: Addr): Addr {
 
 /** An error of a lookup (ErrnoError) as an EAI_* code. */
 export function lookupErrorToEai(error: unknown): number {
-  const errno = error instanceof ErrnoError ? error.errno : 0;
+  // An ErrnoError, or any object with a Linux `errno` (a lookup given through Module.rawsock).
+  const errno = error instanceof ErrnoError ? error.errno : typeof (error as { errno?: unknown } | null)?.errno === 'number' ? (error as { errno: number }).errno : 0;
   if (errno === E.ENOENT || errno === E.EHOSTUNREACH) return EAI_NONAME;
   if (errno === E.EAGAIN || errno === E.ETIMEDOUT) return EAI_AGAIN;
   return EAI_FAIL;
@@ -329,8 +330,12 @@ export class NameResolver {
     return this.answeringWith(answer, () => this.gethostbyname(name, family));
   }
 
-  /** Runs `fn` with a one-shot synchronous lookup that gives the settled answer. */
-  private answeringWith<T>(answer: { found?: readonly LookupResult[]; error?: unknown }, fn: () => T): T {
+  /**
+   * Runs `fn` (a getaddrinfo/gethostbyname call) with `answer` — a lookup
+   * settled beforehand, e.g. while an Asyncify/JSPI build was suspended —
+   * as the answer for any name that needs DNS.
+   */
+  answeringWith<T>(answer: { found?: readonly LookupResult[]; error?: unknown }, fn: () => T): T {
     const saved = this.syncLookup;
     this.syncLookup = () => {
       if (answer.found) return answer.found;

@@ -120,5 +120,5 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
   };
   const names = new NameResolver(runtimeNameSources(options.nameFiles));
   const lookup: AsyncLookup = options.lookup ?? ((name, family) => provider.lookup(name, family));
-  return { table, sys: new SocketSyscalls(table, { abi }), errno: linuxToEmscriptenErrno, dupTo, names, lookup, netdb: createNetdb(names) };
+  return { table, sys: new SocketSyscalls(table, { abi }), errno: linuxToEmscriptenErrno, dupTo, names, lookup, netdb: createNetdb(names, lookup) };
 }

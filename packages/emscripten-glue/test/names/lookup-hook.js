@@ -16,7 +16,8 @@
       return new Promise(function (resolve, reject) {
         setTimeout(function () {
           var address = table[name];
-          if (!address) reject(Object.assign(new Error('ENOTFOUND ' + name), { code: 'ENOTFOUND' }));
+          // Unknown names reject as the providers' lookups do: Linux errno ENOENT.
+          if (!address) reject(Object.assign(new Error('ENOTFOUND ' + name), { errno: 2, code: 'ENOENT' }));
           else resolve([{ family: address.indexOf(':') >= 0 ? 'ipv6' : 'ipv4', address: address }]);
         }, 20);
       });

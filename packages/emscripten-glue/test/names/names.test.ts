@@ -46,6 +46,7 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
   let port = 0;
   let native = '';
   let wasm = '';
+  let suspending = '';
   let hostsFile = '';
   const saved = { names: process.env.RAWSOCK_TEST_NAMES, hosts: process.env.RAWSOCK_TEST_HOSTS };
 
@@ -56,6 +57,7 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
     const src = join(here, '..', 'c', 'names.c');
     native = buildNative(src);
     wasm = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js')]);
+    suspending = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js'), '-sASYNCIFY'], '-asyncify');
     const dir = mkdtempSync(join(tmpdir(), 'rawsock-names-'));
     hostsFile = join(dir, 'hosts');
     writeFileSync(hostsFile, '127.0.0.1 localhost\n10.20.30.40 db.rawsock.test db # a line only the wasm runs read\n');
@@ -101,6 +103,14 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
       } finally {
         delete process.env.RAWSOCK_TEST_HOSTS;
       }
+    }, 60_000);
+
+    it(`-sASYNCIFY build on ${rt.name}: getaddrinfo waits for DNS — real addresses, EAI_NONAME for an unknown name, as natively`, async () => {
+      const r = await run(rt.cmd, [...rt.args, rt.other ? artifactFor(rt.other, suspending) : suspending, ...args(ECHO_NAME)], undefined, 30_000);
+      expect(r.stdout).toMatch(/# passed \d+ failed 0/);
+      expect(r.stdout).toContain('a name that does not exist: EAI_NONAME from getaddrinfo');
+      expect(r.stdout).toContain('getpeername is the real peer (127.0.0.1:echo port)');
+      expect(r.code).toBe(0);
     }, 60_000);
   }
 });
