@@ -70,7 +70,7 @@ void freeaddrinfo(struct addrinfo *p) {
 }
 
 int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res) {
-  static struct rawsock_ai recs[RS_MAX_RESULTS];
+  struct rawsock_ai recs[RS_MAX_RESULTS]; /* 2.3 KiB of stack; no static state, for pthreads */
   char canon[256];
   int flags = 0, family = AF_UNSPEC, socktype = 0, protocol = 0;
   if (hints) {
