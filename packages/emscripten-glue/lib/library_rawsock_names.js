@@ -93,8 +93,11 @@ mergeInto(LibraryManager.library, {
   // rawsock_names_wait) — never when a synchronous lookup is installed
   // (worker bridge) or in builds that cannot suspend (placeholders there).
   rawsock_names_should_wait__deps: ['$RAWSOCK_NAMES'],
+  // JSPI builds (ASYNCIFY == 2) are left out: there a suspension is only
+  // allowed inside the exports JSPI wraps (main), not in main-loop or socket
+  // callbacks, and a wrong guess traps; they get placeholders.
   rawsock_names_should_wait: function(node, flags, family) {
-#if ASYNCIFY
+#if ASYNCIFY == 1
     var rt = RAWSOCK.get();
     if (rt.names.blocking) return 0;
     return rt.netdb.needsLookup(RAWSOCK_NAMES.str(node), flags, family) === undefined ? 0 : 1;
