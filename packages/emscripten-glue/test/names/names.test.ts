@@ -47,6 +47,9 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
   let native = '';
   let wasm = '';
   let suspending = '';
+  let jspi = '';
+  // JSPI exists from emcc 3.1.59 (as -sJSPI); Node runs it from 24 (Node 26 here).
+  const jspiNode = Number(emcc?.split('.')[0] ?? 0) >= 4 ? NODES.find((n) => n.name === 'Node 26') : undefined;
   let hostsFile = '';
   const saved = { names: process.env.RAWSOCK_TEST_NAMES, hosts: process.env.RAWSOCK_TEST_HOSTS };
 
@@ -58,6 +61,7 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
     native = buildNative(src);
     wasm = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js')]);
     suspending = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js'), '-sASYNCIFY'], '-asyncify');
+    if (jspiNode) jspi = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js'), '-sJSPI', '-Wno-experimental'], '-jspi');
     const dir = mkdtempSync(join(tmpdir(), 'rawsock-names-'));
     hostsFile = join(dir, 'hosts');
     writeFileSync(hostsFile, '127.0.0.1 localhost\n10.20.30.40 db.rawsock.test db # a line only the wasm runs read\n');
@@ -83,6 +87,13 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
     expect(r.stdout).toContain('a name that does not exist: EAI_NONAME from getaddrinfo');
     expect(r.code).toBe(0);
   });
+
+  it.skipIf(!jspiNode)('-sJSPI build on Node 26: no suspension in getaddrinfo (only main may suspend under JSPI); placeholders, and the connect resolves', async () => {
+    const r = await run(jspiNode!.bin, [jspi, ...args(ECHO_NAME)], undefined, 30_000);
+    expect(r.stdout).toMatch(/# passed \d+ failed 0/);
+    expect(r.stdout).toContain('...then POLLERR and SO_ERROR EHOSTUNREACH');
+    expect(r.code).toBe(0);
+  }, 60_000);
 
   for (const rt of RUNTIMES) {
     it(`wasm on ${rt.name}: every check passes; a name only DNS knows connects to its real address, an unknown one fails the connect`, async () => {
