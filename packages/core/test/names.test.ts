@@ -217,3 +217,14 @@ describe('needsLookup and /etc/hosts families', () => {
     expect(r.needsLookup('db', AI_V4MAPPED, AF_INET6)).toBeUndefined();
   });
 });
+
+describe('names no DNS server answers', () => {
+  it('.invalid and all-numeric last labels are EAI_NONAME at once (glibc gets the same from DNS)', () => {
+    const r = resolver();
+    expect(r.getaddrinfo('no-such-host.invalid', null, hints()).error).toBe(EAI_NONAME);
+    expect(r.getaddrinfo('1.2.3.4.5', null, hints()).error).toBe(EAI_NONAME);
+    expect(r.gethostbyname('x.INVALID.', 'ipv4')).toEqual({ hErrno: HOST_NOT_FOUND });
+    expect(r.needsLookup('no-such-host.invalid')).toBeUndefined();
+    expect(r.getaddrinfo('host.example', null, hints()).results?.[0]?.address).toMatch(/^172\.29\./);
+  });
+});

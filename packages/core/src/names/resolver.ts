@@ -119,6 +119,17 @@ function validName(name: string): boolean {
   return name !== '' && name.length <= 253 && !name.split('.').some((l, i, all) => l.length > 63 || (l === '' && i !== all.length - 1));
 }
 
+/**
+ * Names no DNS server can answer: under `.invalid` (RFC 6761 §6.4), or
+ * with an all-numeric last label (RFC 3696 §2: "1.2.3.4.5"). glibc asks
+ * DNS and gets EAI_NONAME; here the answer is known without asking.
+ */
+function cannotExist(name: string): boolean {
+  const labels = name.toLowerCase().replace(/\.$/, '').split('.');
+  const last = labels[labels.length - 1] as string;
+  return last === 'invalid' || /^[0-9]+$/.test(last);
+}
+
 /** A lookup's outcome, for all families (the caller filters). */
 async function settle(lookup: AsyncLookup, name: string): Promise<{ found?: readonly LookupResult[]; error?: unknown }> {
   try {
@@ -286,6 +297,7 @@ export class NameResolver {
       if (lines.length > 0) return { error: EAI_NONAME };
       return { error: 0, canonical: name, aliases: [], addrs: LOCALHOST.filter(fits) };
     }
+    if (cannotExist(name)) return { error: EAI_NONAME };
     if (this.syncLookup) {
       try {
         const found = this.syncLookup(name, want);
@@ -308,7 +320,7 @@ export class NameResolver {
    */
   needsLookup(node: string | null, flags = 0, family = AF_UNSPEC): string | undefined {
     if (node === null || flags & AI_NUMERICHOST || flags & ~AI_KNOWN || this.numeric(node)) return undefined;
-    if (!validName(node) || isLocalhost(node)) return undefined;
+    if (!validName(node) || isLocalhost(node) || cannotExist(node)) return undefined;
     const want = family === AF_INET ? 'ipv4' : family === AF_INET6 && !(flags & AI_V4MAPPED) ? 'ipv6' : undefined;
     // /etc/hosts answers only for the families it lists (glibc's files backend, then DNS).
     return this.sources.hosts().byName(node).some((l) => want === undefined || l.family === want) ? undefined : node;
