@@ -14,12 +14,29 @@ import { detectRuntime } from '../detect-runtime.js';
 interface DenoFiles {
   readTextFileSync(path: string): string;
   networkInterfaces?(): { family: 'IPv4' | 'IPv6'; address: string }[];
+  permissions?: { querySync?(descriptor: { name: string; path?: string; kind?: string }): { state: string } };
+}
+
+const deno = () => (globalThis as unknown as { Deno: DenoFiles }).Deno;
+
+/**
+ * Deno: only what is already granted. Asking would prompt on a terminal
+ * (and stall the program); without the permission the file counts as
+ * unreadable, as on a host without it.
+ */
+function denoGranted(descriptor: { name: string; path?: string; kind?: string }): boolean {
+  try {
+    const q = deno().permissions?.querySync;
+    return q ? q(descriptor).state === 'granted' : true;
+  } catch {
+    return false;
+  }
 }
 
 /** A text file, or undefined if it is missing or the runtime may not read it (Deno without --allow-read). */
 export function readTextFile(path: string): string | undefined {
   try {
-    if (detectRuntime() === 'deno') return (globalThis as unknown as { Deno: DenoFiles }).Deno.readTextFileSync(path);
+    if (detectRuntime() === 'deno') return denoGranted({ name: 'read', path }) ? deno().readTextFileSync(path) : undefined;
     // require()d on use: the bundle asks the host for no builtin at load (see build/builtins-from-host.ts).
     return (require('node:fs') as typeof NodeFs).readFileSync(path, 'utf8');
   } catch {
@@ -29,7 +46,7 @@ export function readTextFile(path: string): string | undefined {
 
 function interfaceAddresses(): { family: string | number; address: string }[] | undefined {
   try {
-    if (detectRuntime() === 'deno') return (globalThis as unknown as { Deno: DenoFiles }).Deno.networkInterfaces?.();
+    if (detectRuntime() === 'deno') return denoGranted({ name: 'sys', kind: 'networkInterfaces' }) ? deno().networkInterfaces?.() : undefined;
     return Object.values((require('node:os') as typeof NodeOs).networkInterfaces()).flatMap((list) => list ?? []);
   } catch {
     return undefined;
