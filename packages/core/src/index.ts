@@ -26,3 +26,4 @@ export * from './memory/index.js';
 export * from './policy/index.js';
 export { BlockingSyscalls } from './blocking.js';
 export * from './bridge/index.js';
+export * from './names/index.js';

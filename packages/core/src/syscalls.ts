@@ -30,6 +30,7 @@ import { getOption, optionKind, setOption } from './options.js';
 import { decodeSockaddrFor, writeSockaddr, type SockaddrArgument } from './sockaddr.js';
 import { DatagramSocket } from './socket/datagram.js';
 import { StreamSocket } from './socket/stream.js';
+import { resolveConnectTarget, type AsyncLookup } from './names/connect-by-name.js';
 import type { AnySocket, PollRequest, SocketTable } from './table.js';
 
 /** Outputs of the last call besides its return value. */
@@ -121,6 +122,22 @@ export class SocketSyscalls {
         fail(E.EOPNOTSUPP);
       }
       if (arg.kind === 'address') s.connect(arg.address);
+      return 0;
+    });
+  }
+
+  /**
+   * connect() to a placeholder address getaddrinfo handed out for `name`:
+   * resolves it with `lookup` and connects to the real address (stream
+   * sockets; EINPROGRESS). Datagram sockets cannot wait for a name and get
+   * EHOSTUNREACH (documented deviation).
+   */
+  connectName(fd: number, name: string, port: number, lookup: AsyncLookup): number {
+    return this.run('connect', () => {
+      const s = this.table.get(fd);
+      if (!(s instanceof StreamSocket) || s.domain === 'unix') fail(s.domain === 'unix' ? E.EINVAL : E.EHOSTUNREACH, `${name}: not resolved (placeholder address)`);
+      const domain = s.domain;
+      s.connectDeferred(() => resolveConnectTarget(lookup, name, port, domain));
       return 0;
     });
   }

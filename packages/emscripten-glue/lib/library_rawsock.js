@@ -9,28 +9,25 @@
  * read/write/close/poll/select on them go through FS as for any file.
  */
 mergeInto(LibraryManager.library, {
-  $RAWSOCK__deps: ['$FS', '$DNS', 'rawsock_timeval_layout'],
-  // Emscripten's getaddrinfo invents 172.29.x.y addresses for names; make
-  // the loopback names real so they resolve to what they are.
-  $RAWSOCK__postset: 'RAWSOCK.seedNames();',
+  $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout'],
   $RAWSOCK: {
-    seedNames: function() {
-      [['localhost', '127.0.0.1'], ['localhost6', '::1'], ['ip6-localhost', '::1']].forEach(function(p) {
-        DNS.address_map.addrs[p[0]] = p[1];
-        DNS.address_map.names[p[1]] = p[0];
-      });
-    },
-    // An address Emscripten invented for a name (172.29.0.0/16) must never
-    // reach the network: such a connect fails instead, naming the host.
+    // An address getaddrinfo handed out for a name it could not resolve
+    // synchronously (a placeholder in 172.29.0.0/16, or ::ffff:172.29.x.y):
+    // { name, port }, or null for any other address. See @rawsock/core names/.
     fakeName: function(ptr, len) {
-      if (len < 8 || HEAPU16[ptr >> 1] !== 2 || HEAPU8[ptr + 4] !== 172 || HEAPU8[ptr + 5] !== 29) return null;
-      var text = HEAPU8[ptr + 4] + '.' + HEAPU8[ptr + 5] + '.' + HEAPU8[ptr + 6] + '.' + HEAPU8[ptr + 7];
-      return DNS.address_map.names[text] || null;
+      var family = len >= 2 ? HEAPU16[ptr >> 1] : 0, at;
+      if (family === 2 /* AF_INET */ && len >= 8) at = ptr + 4;
+      else if (family === 10 /* AF_INET6 */ && len >= 24 && HEAPU32[(ptr + 8) >> 2] === 0 && HEAPU32[(ptr + 12) >> 2] === 0 && HEAPU8[ptr + 16] === 0 && HEAPU8[ptr + 17] === 0 && HEAPU8[ptr + 18] === 255 && HEAPU8[ptr + 19] === 255) at = ptr + 20;
+      else return null;
+      if (HEAPU8[at] !== 172 || HEAPU8[at + 1] !== 29) return null;
+      var name = RAWSOCK.get().names.placeholders.nameOf(HEAPU8[at] + '.' + HEAPU8[at + 1] + '.' + HEAPU8[at + 2] + '.' + HEAPU8[at + 3]);
+      return name ? { name: name, port: (HEAPU8[ptr + 2] << 8) | HEAPU8[ptr + 3] } : null;
     },
+    // A datagram cannot wait for a name: sendto a placeholder fails, naming the host.
     refuseFake: function(name) {
       if (!RAWSOCK.warned) {
         RAWSOCK.warned = true;
-        err('[rawsock] ' + name + ': host names other than localhost are not resolved in this build yet (getaddrinfo gave a placeholder address); connect fails with EHOSTUNREACH');
+        err('[rawsock] ' + name + ': getaddrinfo gave a placeholder address (the name needs DNS, which an event-driven build cannot wait for); UDP to it fails with EHOSTUNREACH — build with a blocking mode, or connect a TCP socket to it');
       }
       RAWSOCK.get();
       return RAWSOCK.runtime.errno(-113 /* EHOSTUNREACH */);
@@ -175,8 +172,9 @@ mergeInto(LibraryManager.library, {
   __syscall_connect__deps: ['$RAWSOCK'],
   __syscall_connect: function(fd, addr, addrlen) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
+    // A connect to a placeholder resolves the real name, then connects (EINPROGRESS).
     var fake = RAWSOCK.fakeName(addr, addrlen);
-    if (fake) return RAWSOCK.refuseFake(fake);
+    if (fake) return RAWSOCK.ret(RAWSOCK.runtime.sys.connectName(fd, fake.name, fake.port, RAWSOCK.runtime.lookup));
     return RAWSOCK.ret(RAWSOCK.runtime.sys.connect(fd, RAWSOCK.bytes(addr, Math.max(0, addrlen)), addrlen));
   },
 
@@ -213,7 +211,7 @@ mergeInto(LibraryManager.library, {
   __syscall_sendto: function(fd, buf, len, flags, addr, addrlen) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
     var fake = addr ? RAWSOCK.fakeName(addr, addrlen) : null;
-    if (fake) return RAWSOCK.refuseFake(fake);
+    if (fake) return RAWSOCK.refuseFake(fake.name);
     return RAWSOCK.ret(RAWSOCK.runtime.sys.sendto(fd, RAWSOCK.bytes(buf, len), flags, addr ? RAWSOCK.bytes(addr, Math.max(0, addrlen)) : null, addr ? addrlen : 0));
   },
 

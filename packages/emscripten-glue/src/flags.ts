@@ -19,6 +19,8 @@ export interface GluePaths {
   readonly runtime: string;
   /** The libc shim, compiled into every link. */
   readonly shim: string;
+  /** Further C sources linked after the shim (rawsock_names.c: getaddrinfo & co.). */
+  readonly sources?: readonly string[];
 }
 
 /** What the wrapper does to a build. */
@@ -81,7 +83,7 @@ export function glueFlags(version: EmccVersion, userArgs: readonly string[], pat
     notes.push('[rawsock] -sNODERAWSOCKETS ignored: rawsock provides sockets');
   }
   if (compileOnly(keep)) return { add: [], keep, notes };
-  const add = [...paths.libraries.flatMap((l) => ['--js-library', l]), '--pre-js', paths.runtime, paths.shim];
+  const add = [...paths.libraries.flatMap((l) => ['--js-library', l]), '--pre-js', paths.runtime, paths.shim, ...(paths.sources ?? [])];
   if (before(version, 3, 1, 11) && !setsSetting(keep, 'WASM_ASYNC_COMPILATION')) add.push('-sWASM_ASYNC_COMPILATION=0');
   return { add, keep, notes };
 }

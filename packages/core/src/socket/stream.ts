@@ -274,6 +274,52 @@ export class StreamSocket extends SocketBase {
     fail(E.EINPROGRESS);
   }
 
+  /**
+   * connect() to an address not known yet (a placeholder from getaddrinfo
+   * in an event-driven build): the socket is connecting while `resolve()`
+   * (called only once the connect may start) settles, then connects to the real address; a failed resolution fails
+   * the connect with its errno. Always EINPROGRESS, like any connect here.
+   */
+  connectDeferred(resolve: () => Promise<SocketAddress>): void {
+    switch (this.state) {
+      case 'listening':
+      case 'disconnected':
+      case 'connected':
+        fail(E.EISCONN);
+      case 'connecting':
+        fail(E.EALREADY);
+      default:
+        break;
+    }
+    if (this.connectUnreported) {
+      this.connectUnreported = false;
+      this.changed();
+      fail(this.takeError() || E.ECONNABORTED);
+    }
+    this.shutRd = false;
+    this.shutWr = false;
+    const endpoint = (this.endpoint ??= this.newEndpoint());
+    this.connectUnreported = true;
+    this.transition('connecting', 'connect (resolving the name)');
+    resolve().then(
+      (address) => {
+        if (this.state !== 'connecting' || this.endpoint !== endpoint) return;
+        try {
+          this.permit('connect', address);
+        } catch (e) {
+          this.onConnectFailed(endpoint, e instanceof ErrnoError ? e.errno : E.EACCES);
+          return;
+        }
+        endpoint.connect(address, {
+          onConnect: (conn) => this.onConnected(endpoint, conn),
+          onError: (errno) => this.onConnectFailed(endpoint, errno),
+        });
+      },
+      (e: unknown) => this.onConnectFailed(endpoint, e instanceof ErrnoError ? e.errno : E.EHOSTUNREACH),
+    );
+    fail(E.EINPROGRESS);
+  }
+
   private onConnected(endpoint: StreamEndpoint, conn: StreamConnection): void {
     if (this.state !== 'connecting' || this.endpoint !== endpoint) {
       conn.close();

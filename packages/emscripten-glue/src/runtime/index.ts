@@ -13,9 +13,13 @@ import {
   type OptionAbi,
   type PolicySpec,
   type RawSocketProvider,
+  NameResolver,
+  type AsyncLookup,
 } from '@rawsock/core';
 import type * as NodeProviderModule from '@rawsock/node';
 import { detectRuntime, type RuntimeName } from '../detect-runtime.js';
+import { runtimeNameSources, type NameFiles } from './name-sources.js';
+import { createNetdb, type Netdb } from './netdb.js';
 
 /** What Module.rawsock may carry. */
 export interface RawsockModuleOptions {
@@ -23,6 +27,14 @@ export interface RawsockModuleOptions {
   readonly provider?: RawSocketProvider;
   /** Network policy (spec or preset list); RAWSOCK_POLICY is read when absent. */
   readonly policy?: PolicySpec | string;
+  /**
+   * Resolves names for connects to getaddrinfo's placeholder addresses
+   * (event-driven builds); default: the provider's lookup. A test hook, and
+   * for embedders with their own resolver.
+   */
+  readonly lookup?: AsyncLookup;
+  /** Other hosts/services files than /etc/hosts and /etc/services (tests). */
+  readonly nameFiles?: NameFiles;
 }
 
 /** The library's view of the runtime. */
@@ -36,6 +48,15 @@ export interface GlueRuntime {
    * an fd number the FS has free. Returns `target` or -errno (Linux).
    */
   dupTo(fd: number, target: number, cloexec: boolean): number;
+  /**
+   * getaddrinfo & co. Blocking modes install a synchronous lookup with
+   * `names.setSyncLookup(fn)` so names that need DNS get real answers.
+   */
+  readonly names: NameResolver;
+  /** The asynchronous lookup a connect to a placeholder address uses. */
+  readonly lookup: AsyncLookup;
+  /** {@link names} in the shapes the netdb functions marshal. */
+  readonly netdb: Netdb;
 }
 
 /** The parts of Emscripten's FS the runtime needs (fd allocation only). */
@@ -78,8 +99,9 @@ function policyFromEnvironment(): string | undefined {
 /** Builds the runtime; called once, on the first socket call. */
 export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}, abi: OptionAbi = LINUX_LP64_ABI): GlueRuntime {
   const policy = options.policy ?? policyFromEnvironment();
+  const provider = providerFor(options);
   const table = new SocketTable({
-    provider: providerFor(options),
+    provider,
     allocateFd: () => fs.newSocketFd(),
     isOtherFd: (fd) => fs.isOtherFd(fd),
     ...(policy !== undefined ? { policy } : {}),
@@ -96,5 +118,7 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
       throw e;
     }
   };
-  return { table, sys: new SocketSyscalls(table, { abi }), errno: linuxToEmscriptenErrno, dupTo };
+  const names = new NameResolver(runtimeNameSources(options.nameFiles));
+  const lookup: AsyncLookup = options.lookup ?? ((name, family) => provider.lookup(name, family));
+  return { table, sys: new SocketSyscalls(table, { abi }), errno: linuxToEmscriptenErrno, dupTo, names, lookup, netdb: createNetdb(names, lookup) };
 }

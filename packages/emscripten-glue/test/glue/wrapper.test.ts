@@ -41,8 +41,10 @@ const VERSIONS = { '3.1.6': true, '3.1.10': true, '3.1.11': false, '6.0.5': fals
 const glue = (v: keyof typeof VERSIONS) => [
   '--js-library', join(pkg, 'lib', 'library_rawsock.js'),
   '--js-library', join(pkg, 'lib', 'library_rawsock_fd.js'),
+  '--js-library', join(pkg, 'lib', 'library_rawsock_names.js'),
   '--pre-js', join(pkg, 'dist', 'rawsock-runtime.js'),
   join(pkg, 'lib', 'rawsock_shim.c'),
+  join(pkg, 'lib', 'rawsock_names.c'),
   ...(VERSIONS[v] ? ['-sWASM_ASYNC_COMPILATION=0'] : []),
 ];
 
