@@ -1,0 +1,25 @@
+/**
+ * Pinned deviations of the C conformance suite as wasm: checks a runtime
+ * truly cannot pass the Linux way. The wasm suite asserts each EXACTLY —
+ * those checks fail on those runtimes, every other check passes — so a
+ * change in behaviour (better or worse) fails the suite until this list and
+ * README's "Deviations from Linux" table are updated together.
+ */
+import type { RuntimeId } from './wasm.js';
+
+export interface PinnedDeviation {
+  /** Case name (cases.ts). */
+  readonly case: string;
+  readonly runtimes: readonly RuntimeId[];
+  /** The failing TAP lines, without their `: detail` (as runner.verdicts gives them). */
+  readonly lines: readonly string[];
+  /** Why the runtime cannot give the Linux behaviour (README has the user-facing text). */
+  readonly reason: string;
+}
+
+export const PINNED_DEVIATIONS: readonly PinnedDeviation[] = [];
+
+/** The pinned failing lines of `caseName` on `runtime` (empty if none). */
+export function pinnedLines(caseName: string, runtime: RuntimeId): string[] {
+  return PINNED_DEVIATIONS.filter((d) => d.case === caseName && d.runtimes.includes(runtime)).flatMap((d) => d.lines);
+}
