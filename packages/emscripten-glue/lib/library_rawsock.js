@@ -381,6 +381,24 @@ mergeInto(LibraryManager.library, {
     },
     mask: function(stream) {
       return stream.stream_ops && stream.stream_ops.poll ? stream.stream_ops.poll(stream) : 0x5 /* POLLIN|POLLOUT, like poll(2) for files */;
+    },
+    // EPOLLET on a socket: Linux queues the item on every wakeup of the
+    // socket (each arrival, not only a change of the mask), filtered by the
+    // wakeup's key (ep_poll_callback). The core's readiness notifications
+    // stand for the wakeups: one counts if it brings an interesting bit that
+    // was not there, or more bytes to read.
+    watch: function(w, fd) {
+      if (!RAWSOCK.isSocket(fd)) return;
+      var table = RAWSOCK.runtime.table, s = table.get(fd), last = RAWSOCK_EPOLL.mask(w.stream), queued = s.readableBytes();
+      w.unwatch = table.subscribe(fd, function(mask) {
+        var bytes = s.readableBytes();
+        if ((mask & ~last & (w.events | 0x18)) || ((w.events & 0x1) && bytes > queued)) w.woken = true;
+        last = mask;
+        queued = bytes;
+      });
+    },
+    forget: function(w) {
+      if (w && w.unwatch) w.unwatch();
     }
   },
 
@@ -391,7 +409,9 @@ mergeInto(LibraryManager.library, {
     var node = FS.createNode(RAWSOCK.root, 'epoll[' + (RAWSOCK.nextName++) + ']', 0, 0);
     node.epoll = { interest: new Map() };
     node.node_ops = RAWSOCK.node_ops;
-    var stream = FS.createStream({ path: node.name, node: node, flags: {{{ cDefine('O_RDWR') }}}, seekable: false, stream_ops: { close: function() { node.epoll.interest.clear(); } } });
+    var stream = FS.createStream({ path: node.name, node: node, flags: {{{ cDefine('O_RDWR') }}}, seekable: false, stream_ops: { close: function() { node.epoll.interest.forEach(RAWSOCK_EPOLL.forget); node.epoll.interest.clear(); } } });
+    // FD_CLOEXEC of this fd (read and set by fcntl F_GETFD/F_SETFD).
+    stream.rawsockCloexec = !!(flags & 0x80000);
     return stream.fd;
   },
 
@@ -409,6 +429,7 @@ mergeInto(LibraryManager.library, {
     var has = ep.interest.has(fd);
     if (op === 2 /* DEL */) {
       if (!has) return e(-2 /* ENOENT */);
+      RAWSOCK_EPOLL.forget(ep.interest.get(fd));
       ep.interest.delete(fd);
       return 0;
     }
@@ -417,7 +438,11 @@ mergeInto(LibraryManager.library, {
     if (op === 3 && !has) return e(-2);
     if (!ev) return e(-14 /* EFAULT */);
     var dataAt = _rawsock_epoll_layout(1);
-    ep.interest.set(fd, { stream: target, events: HEAPU32[ev >> 2], lo: HEAPU32[(ev + dataAt) >> 2], hi: HEAPU32[(ev + dataAt + 4) >> 2], last: 0, armed: true });
+    RAWSOCK_EPOLL.forget(ep.interest.get(fd));
+    // Linux checks readiness when an item is added or modified: what is ready then is reported once, even with EPOLLET.
+    var w = { stream: target, events: HEAPU32[ev >> 2], lo: HEAPU32[(ev + dataAt) >> 2], hi: HEAPU32[(ev + dataAt + 4) >> 2], last: 0, armed: true, woken: true };
+    RAWSOCK_EPOLL.watch(w, fd);
+    ep.interest.set(fd, w);
     return 0;
   },
 
@@ -432,12 +457,14 @@ mergeInto(LibraryManager.library, {
     ep.interest.forEach(function(w, fd) {
       if (n >= max) return;
       // A closed fd leaves every interest list (close(2) of the last reference).
-      if (FS.getStream(fd) !== w.stream) { ep.interest.delete(fd); return; }
+      if (FS.getStream(fd) !== w.stream) { RAWSOCK_EPOLL.forget(w); ep.interest.delete(fd); return; }
       if (!w.armed) return;
       var mask = RAWSOCK_EPOLL.mask(w.stream);
       var ready = mask & (w.events | 0x8 | 0x10) & 0xffff;
-      // EPOLLET: report a condition when it appears, not while it lasts.
-      var report = (w.events & 0x80000000) ? ready & ~w.last : ready;
+      // EPOLLET: report once per wakeup (sockets), or when a condition appears (other streams).
+      var report = ready;
+      if (w.events & 0x80000000) report = w.unwatch ? (w.woken ? ready : 0) : ready & ~w.last;
+      w.woken = false;
       w.last = ready;
       if (!report) return;
       var at = out + n * size;
