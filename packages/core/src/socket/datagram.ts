@@ -3,7 +3,7 @@
  * datagram_poll and udp_recvmsg in the kernel. Message boundaries are kept,
  * a short read truncates (MSG_TRUNC), a connected socket only hears its peer.
  */
-import { canonicalIP, type InetAddress, type SocketAddress } from '../address.js';
+import { canonicalIP, isWildcard, type InetAddress, type SocketAddress } from '../address.js';
 import type { Binding } from '../bind-registry.js';
 import { DatagramQueue } from '../buffers.js';
 import {
@@ -36,6 +36,30 @@ export interface DatagramReceipt {
   /** The datagram was longer than the buffer (msg_flags MSG_TRUNC). */
   readonly truncated: boolean;
   readonly from: InetAddress;
+}
+
+/**
+ * The source address Linux's route lookup gives a datagram to `dest` when
+ * `dest` is a loopback address (the `lo` routes: `local 127.0.0.0/8 ... src
+ * 127.0.0.1`, and ::1), or undefined. Other routes are the host's to know
+ * (DatagramHandle.connect).
+ */
+export function loopbackSource(dest: InetAddress): string | undefined {
+  const ip = canonicalIP(dest.address);
+  if (dest.family === 'ipv4') return /^127\./.test(ip) ? '127.0.0.1' : undefined;
+  if (ip === '::1') return '::1';
+  return /^::ffff:127\./.test(ip) ? '::ffff:127.0.0.1' : undefined;
+}
+
+/**
+ * Broadcast destinations every Linux host routes as broadcast (RTCF_BROADCAST):
+ * the limited broadcast 255.255.255.255 and lo's 127.255.255.255 (plain or
+ * v4-mapped). Other subnets' broadcast addresses are the host's to refuse
+ * (reported late, like any host send error).
+ */
+function knownBroadcast(dest: InetAddress): boolean {
+  const ip = canonicalIP(dest.address).replace(/^::ffff:(?=\d+\.)/, '');
+  return ip === '255.255.255.255' || ip === '127.255.255.255';
 }
 
 function sameEndpoint(a: InetAddress, b: InetAddress): boolean {
@@ -133,6 +157,11 @@ export class DatagramSocket extends SocketBase {
     this.peer = address;
     const local = this.handle?.connect?.(address);
     if (local) this.local = local;
+    // getsockname after connect reports the route's source address (udp(7)):
+    // a host that does not connect UDP in the kernel cannot say it; for
+    // loopback destinations Linux's answer is fixed.
+    const source = this.local && isWildcard(this.local) ? loopbackSource(address) : undefined;
+    if (this.local && source) this.local = { ...this.local, address: source };
     this.transition('connected', 'connect');
   }
 
@@ -191,6 +220,8 @@ export class DatagramSocket extends SocketBase {
     if (dest.port === 0) fail(E.EINVAL);
     const max = Math.min(this.family === 'ipv4' ? UDP_MAX_PAYLOAD_V4 : UDP_MAX_PAYLOAD_V6, this.ctx.limits.maxDatagramBytes);
     if (data.byteLength > max) fail(E.EMSGSIZE);
+    // udp_sendmsg: a broadcast route without SO_BROADCAST is EACCES.
+    if (knownBroadcast(dest) && !this.opts.broadcast) fail(E.EACCES);
     this.permit('sendto', dest);
     if (this.txInFlight > 0 && this.txInFlight + data.byteLength > this.sendLimit()) fail(E.EAGAIN);
     this.autobind();
