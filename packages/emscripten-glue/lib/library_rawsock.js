@@ -386,15 +386,14 @@ mergeInto(LibraryManager.library, {
     // socket (each arrival, not only a change of the mask), filtered by the
     // wakeup's key (ep_poll_callback). The core's readiness notifications
     // stand for the wakeups: one counts if it brings an interesting bit that
-    // was not there, or more bytes to read.
+    // was not there, or (for EPOLLIN) a new arrival (core's `arrivals`).
     watch: function(w, fd) {
       if (!RAWSOCK.isSocket(fd)) return;
-      var table = RAWSOCK.runtime.table, s = table.get(fd), last = RAWSOCK_EPOLL.mask(w.stream), queued = s.readableBytes();
+      var table = RAWSOCK.runtime.table, s = table.get(fd), last = RAWSOCK_EPOLL.mask(w.stream), seen = s.arrivals;
       w.unwatch = table.subscribe(fd, function(mask) {
-        var bytes = s.readableBytes();
-        if ((mask & ~last & (w.events | 0x18)) || ((w.events & 0x1) && bytes > queued)) w.woken = true;
+        if ((mask & ~last & (w.events | 0x18)) || ((w.events & 0x1) && s.arrivals !== seen)) w.woken = true;
         last = mask;
-        queued = bytes;
+        seen = s.arrivals;
       });
     },
     forget: function(w) {

@@ -35,7 +35,8 @@ export interface DatagramReceipt {
   readonly result: number;
   /** The datagram was longer than the buffer (msg_flags MSG_TRUNC). */
   readonly truncated: boolean;
-  readonly from: InetAddress;
+  /** The sender (an unnamed unix address for a socketpair end). */
+  readonly from: SocketAddress;
 }
 
 /**
@@ -71,13 +72,13 @@ export class DatagramSocket extends SocketBase {
   private local: InetAddress | undefined;
   private peer: InetAddress | undefined;
   private binding: Binding | undefined;
-  private readonly rx: DatagramQueue;
+  protected readonly rx: DatagramQueue;
   private paused = false;
   private txInFlight = 0;
   /** bind() was called (Linux's SOCK_BINDPORT_LOCK): the port survives a disconnect. */
   private explicitBind = false;
 
-  constructor(ctx: CoreContext, domain: 'ipv4' | 'ipv6', protocol: number) {
+  constructor(ctx: CoreContext, domain: 'ipv4' | 'ipv6' | 'unix', protocol: number) {
     super(ctx, domain, SOCK_DGRAM, protocol);
     this.rx = new DatagramQueue(ctx.budget);
   }
@@ -86,7 +87,7 @@ export class DatagramSocket extends SocketBase {
     return this.domain as 'ipv4' | 'ipv6';
   }
 
-  private receiveLimit(): number {
+  protected receiveLimit(): number {
     return this.opts.rcvbuf || this.ctx.limits.datagramReceiveBytes;
   }
 
@@ -202,6 +203,7 @@ export class DatagramSocket extends SocketBase {
     // A full receive queue drops, as the kernel's does; so does a full table budget.
     if ((this.rx.bytes + data.byteLength > limit || this.ctx.budget.exhausted) && this.rx.count > 0) return;
     this.rx.push({ data, from });
+    this.arrivals++;
     if (!this.paused && this.rx.bytes >= limit) {
       this.paused = true;
       this.handle?.pause();

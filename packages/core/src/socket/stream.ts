@@ -219,6 +219,7 @@ export class StreamSocket extends SocketBase {
       return;
     }
     this.acceptQueue.push(StreamSocket.fromAccepted(this, conn, this.ctx));
+    this.arrivals++;
     this.changed();
   }
 
@@ -319,6 +320,7 @@ export class StreamSocket extends SocketBase {
       onData: (chunk) => {
         if (this.state === 'closed') return;
         this.rx.push(chunk);
+        this.arrivals++;
         if (!this.paused && (this.rx.length >= this.receiveLimit() || this.ctx.budget.exhausted)) {
           this.paused = true;
           conn.pause();
