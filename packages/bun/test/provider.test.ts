@@ -590,6 +590,28 @@ describe('UDP through the core', () => {
     }
   });
 
+  test('ICMP port unreachable: a connected socket hears ECONNREFUSED, an unconnected one nothing (Linux without IP_RECVERR)', async () => {
+    const net = new RawSockets({ provider: createBunProvider() });
+    try {
+      const gone = net.socket('ipv4', 'dgram').value as number;
+      expect(net.bind(gone, LOOP4(0)).ok).toBe(true);
+      const port = (net.getsockname(gone).value as { port: number }).port;
+      net.close(gone);
+      const connected = net.socket('ipv4', 'dgram').value as number;
+      const loose = net.socket('ipv4', 'dgram').value as number;
+      expect(net.connect(connected, LOOP4(port)).ok).toBe(true);
+      // The unconnected one first: its ICMP answer is in before the connected one's.
+      expect(net.sendto(loose, new Uint8Array([1]), LOOP4(port)).ok).toBe(true);
+      expect(net.send(connected, new Uint8Array([1])).ok).toBe(true);
+      const got = await net.recvAsync(connected, 10, 5000);
+      expect(got.ok ? 'data' : got.code).toBe('ECONNREFUSED');
+      const quiet = net.recvfrom(loose, 10);
+      expect(quiet.ok ? 'data' : quiet.code).toBe('EAGAIN');
+    } finally {
+      net.closeAll();
+    }
+  });
+
   test('deviation: no host-level UDP connect, so getsockname after connect() to a non-loopback address shows the wildcard (Linux: the route source)', () => {
     const net = new RawSockets({ provider: createBunProvider() });
     try {

@@ -131,6 +131,10 @@ export class DatagramSocket extends SocketBase {
     handle.start({
       onMessage: (data, from) => this.onMessage(data, from),
       onError: (errno) => this.setError(errno),
+      // __udp4_lib_err: without IP_RECVERR only a connected socket hears ICMP errors.
+      onIcmpError: (errno) => {
+        if (this.peer && this.state !== 'closed') this.setError(errno);
+      },
     });
     try {
       this.applyHostOptions();
