@@ -13,6 +13,12 @@ export interface PinnedDeviation {
   readonly runtimes: readonly RuntimeId[];
   /** The failing TAP lines, without their `: detail` (as runner.verdicts gives them). */
   readonly lines: readonly string[];
+  /**
+   * The program waits for an event the runtime never gives and ends at its
+   * deadline (`not ok N - deadline: still waiting for: <waitsFor>`, the last
+   * of `lines`): the checks after it never run.
+   */
+  readonly waitsFor?: string;
   /** Why the runtime cannot give the Linux behaviour (README has the user-facing text). */
   readonly reason: string;
 }
@@ -29,9 +35,105 @@ export const PINNED_DEVIATIONS: readonly PinnedDeviation[] = [
     ],
     reason: "Deno's datagram API cannot set multicast TTL or loopback: setsockopt fails with ENOPROTOOPT and the value stays (README: Deno UDP settings)",
   },
+  {
+    case: 'unix',
+    runtimes: ['node20', 'node26', 'deno', 'bun'],
+    lines: [
+      'not ok 6 - connect to a missing path',
+      'not ok 7 - non-blocking connect to a unix listener completes at once (0)',
+      'not ok 20 - the path outlives its listener',
+      'not ok 21 - ...and bind EADDRINUSE',
+      'not ok 23 - then bind succeeds',
+    ],
+    reason:
+      'runtime unix connects are asynchronous: EINPROGRESS, the outcome comes later (README: non-blocking connect on AF_UNIX); 21 and 23 bind the socket still connecting from 20 (EINVAL)',
+  },
+  {
+    case: 'unix',
+    runtimes: ['node20', 'node26', 'deno', 'bun'],
+    lines: ['not ok 22 - unlink the socket file'],
+    reason: "the host removes a unix listener's socket file when it closes (README: unix socket file after close), so unlink finds nothing (ENOENT)",
+  },
+  {
+    case: 'unix',
+    runtimes: ['node20', 'node26', 'deno', 'bun'],
+    lines: [
+      'not ok 24 - SOCK_DGRAM bind',
+      'not ok 25 - second SOCK_DGRAM bind',
+      'not ok 26 - sendto a path',
+      'not ok 27 - sendto again',
+      'not ok 28 - sendto from an unbound socket',
+      "not ok 29 - first datagram, from the sender's path",
+      'not ok 30 - second datagram, boundaries kept',
+      'not ok 31 - from an unbound sender',
+      'not ok 32 - then EAGAIN',
+    ],
+    reason: 'no runtime offers AF_UNIX datagram sockets on paths: socket(AF_UNIX, SOCK_DGRAM) is ESOCKTNOSUPPORT (README: AF_UNIX SOCK_DGRAM)',
+  },
+  {
+    case: 'unix',
+    runtimes: ['node20', 'node26', 'deno'],
+    lines: ['not ok 16 - peer closed', 'not ok 18 - send to a closed peer'],
+    reason:
+      "Node's and Deno's unix connections report the peer's close as an end of stream only, like a half-close: no POLLHUP, and the first send is accepted (README: unix peer close)",
+  },
+  {
+    case: 'refused',
+    runtimes: ['node20', 'node26', 'deno'],
+    lines: ['not ok 16 - deadline'],
+    waitsFor: 'the ICMP error on connected UDP',
+    reason:
+      "Node's UDP sockets stay unconnected in the host by default and Deno's cannot connect, so no ICMP error reaches them (README: ICMP errors on a connected UDP socket)",
+  },
+  {
+    case: 'bind',
+    runtimes: ['node20'],
+    lines: ['not ok 15 - ...and both listen'],
+    reason: "Node 20's libuv has no UV_TCP_REUSEPORT: the second SO_REUSEPORT listener's listen fails with EADDRINUSE (README: SO_REUSEPORT on Node 20)",
+  },
+  {
+    case: 'bind',
+    runtimes: ['deno'],
+    lines: ['not ok 10 - with IPV6_V6ONLY it binds'],
+    reason: 'Deno sockets are always dual-stack: [::] also holds the IPv4 port (README: IPV6_V6ONLY on Deno)',
+  },
+  {
+    case: 'ipv6',
+    runtimes: ['deno'],
+    lines: ['not ok 10 - deadline'],
+    waitsFor: "IPv4 connect to the V6ONLY listener's port to fail",
+    reason: 'Deno sockets are always dual-stack: the V6ONLY listener accepts the IPv4 client (README: IPV6_V6ONLY on Deno)',
+  },
+  {
+    case: 'shutdown',
+    runtimes: ['deno'],
+    lines: ['not ok 24 - deadline'],
+    waitsFor: 'the reset',
+    reason: "Deno's close is always graceful: close() with unread data sends no RST (README: RST on Deno)",
+  },
+  {
+    case: 'epoll',
+    runtimes: ['deno'],
+    lines: ['not ok 34 - deadline'],
+    waitsFor: 'the reset',
+    reason: 'Deno exposes no SO_LINGER: close() with linger 0 sends no RST (README: RST on Deno)',
+  },
 ];
 
-/** The pinned failing lines of `caseName` on `runtime` (empty if none). */
+/** The pinned deviations of `caseName` on `runtime`. */
+export function pinnedFor(caseName: string, runtime: RuntimeId): PinnedDeviation[] {
+  return PINNED_DEVIATIONS.filter((d) => d.case === caseName && d.runtimes.includes(runtime));
+}
+
+/** The pinned failing lines of `caseName` on `runtime` (empty if none), in TAP order. */
 export function pinnedLines(caseName: string, runtime: RuntimeId): string[] {
-  return PINNED_DEVIATIONS.filter((d) => d.case === caseName && d.runtimes.includes(runtime)).flatMap((d) => d.lines);
+  const number = (l: string) => Number(/^not ok (\d+)/.exec(l)?.[1] ?? 0);
+  return pinnedFor(caseName, runtime)
+    .flatMap((d) => d.lines)
+    .sort((a, b) => number(a) - number(b));
+}
+
+/** What the program is pinned to be still waiting for when it ends at its deadline on `runtime`, if anything. */
+export function pinnedWait(caseName: string, runtime: RuntimeId): string | undefined {
+  return pinnedFor(caseName, runtime).find((d) => d.waitsFor)?.waitsFor;
 }
