@@ -287,19 +287,27 @@ mergeInto(LibraryManager.library, {
   },
 
   // Called by rawsock_shim.c, which replaces libc functions Emscripten 3.1
-  // implements as C stubs returning errors.
+  // implements as C stubs returning errors. Like Emscripten's syscalls they
+  // run on the main thread in pthread builds (__proxy), where the sockets
+  // and their FS streams live.
+  rawsock_setsockopt__proxy: 'sync',
+  rawsock_setsockopt__sig: 'iiiiii',
   rawsock_setsockopt__deps: ['$RAWSOCK'],
   rawsock_setsockopt: function(fd, level, name, optval, optlen) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
     return RAWSOCK.ret(RAWSOCK.runtime.sys.setsockopt(fd, level, name, RAWSOCK.bytes(optval, Math.max(0, optlen))));
   },
 
+  rawsock_shutdown__proxy: 'sync',
+  rawsock_shutdown__sig: 'iii',
   rawsock_shutdown__deps: ['$RAWSOCK'],
   rawsock_shutdown: function(fd, how) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
     return RAWSOCK.ret(RAWSOCK.runtime.sys.shutdown(fd, how));
   },
 
+  rawsock_socketpair__proxy: 'sync',
+  rawsock_socketpair__sig: 'iiiii',
   rawsock_socketpair__deps: ['$RAWSOCK'],
   rawsock_socketpair: function(domain, type, protocol, fdsp) {
     var fds = [0, 0];
@@ -310,6 +318,8 @@ mergeInto(LibraryManager.library, {
 
   // close(2) of a socket: the core closes it and the FS stream goes away.
   // (NODERAWFS's FS.close skips stream_ops.close for in-memory streams.)
+  rawsock_close__proxy: 'sync',
+  rawsock_close__sig: 'ii',
   rawsock_close__deps: ['$RAWSOCK'],
   rawsock_close: function(fd) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
@@ -318,12 +328,16 @@ mergeInto(LibraryManager.library, {
     return RAWSOCK.ret(r);
   },
 
+  rawsock_is_socket__proxy: 'sync',
+  rawsock_is_socket__sig: 'ii',
   rawsock_is_socket__deps: ['$RAWSOCK'],
   rawsock_is_socket: function(fd) {
     return RAWSOCK.isSocket(fd) ? 1 : 0;
   },
 
   // FIONREAD/FIONBIO on sockets (Emscripten 3.1's ioctl aborts on FIONBIO).
+  rawsock_ioctl__proxy: 'sync',
+  rawsock_ioctl__sig: 'iiii',
   rawsock_ioctl__deps: ['$RAWSOCK'],
   rawsock_ioctl: function(fd, request, argp) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
@@ -334,6 +348,8 @@ mergeInto(LibraryManager.library, {
   },
 
   // dup of a socket fd: a second FS stream over the same core socket.
+  rawsock_dup__proxy: 'sync',
+  rawsock_dup__sig: 'ii',
   rawsock_dup__deps: ['$RAWSOCK'],
   rawsock_dup: function(fd) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
@@ -401,6 +417,8 @@ mergeInto(LibraryManager.library, {
     }
   },
 
+  rawsock_epoll_create__proxy: 'sync',
+  rawsock_epoll_create__sig: 'ii',
   rawsock_epoll_create__deps: ['$RAWSOCK_EPOLL'],
   rawsock_epoll_create: function(flags) {
     RAWSOCK.get();
@@ -414,6 +432,8 @@ mergeInto(LibraryManager.library, {
     return stream.fd;
   },
 
+  rawsock_epoll_ctl__proxy: 'sync',
+  rawsock_epoll_ctl__sig: 'iiiii',
   rawsock_epoll_ctl__deps: ['$RAWSOCK_EPOLL'],
   rawsock_epoll_ctl: function(epfd, op, fd, ev) {
     RAWSOCK.get();
@@ -445,6 +465,8 @@ mergeInto(LibraryManager.library, {
     return 0;
   },
 
+  rawsock_epoll_wait__proxy: 'sync',
+  rawsock_epoll_wait__sig: 'iiiii',
   rawsock_epoll_wait__deps: ['$RAWSOCK_EPOLL'],
   rawsock_epoll_wait: function(epfd, out, max, timeout) {
     RAWSOCK.get();
