@@ -59,9 +59,9 @@ export function emccVersion(): string | undefined {
   }
 }
 
-/** Extra link flags of a case (none yet: every program is a plain build). */
-function caseFlags(_c: CCase): string[] {
-  return [];
+/** Extra link flags of a case (after the defaults, so they win). */
+function caseFlags(c: CCase): string[] {
+  return [...(c.emccFlags ?? [])];
 }
 
 /**
@@ -73,7 +73,8 @@ export function wasmStrategy(rt: WasmRuntime, outDir: string = mkdtempSync(join(
   return {
     name: `rawsock-emcc on ${rt.id}`,
     build(source, c) {
-      const out = join(outDir, `${basename(source, '.c')}.js`);
+      // By case name: variants of one source get their own artifacts.
+      const out = join(outDir, `${c.name}.js`);
       const args = [wrapper, source, '-O1', '-Wall', '-Werror', '-sEXIT_RUNTIME=1', ...caseFlags(c), '-o', out];
       return new Promise((resolve, reject) => {
         execFile(process.execPath, args, { maxBuffer: 16 << 20 }, (err, _stdout, stderr) =>
