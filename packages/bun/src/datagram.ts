@@ -71,7 +71,9 @@ export class BunDatagram implements DatagramHandle {
             if (!this.paused && !this.closed) this.events?.onMessage(data, inetFromHost(from, port));
           },
           drain: () => this.flush(),
-          error: (_s: UdpSocket, error: Error) => this.onHostError(error),
+          // Bun 1.4 calls error(err) with the socket as `this`, though its
+          // types say error(socket, err): take the error from either form.
+          error: (...args: unknown[]) => this.onHostError((args.length > 1 ? args[1] : args[0]) as Error | undefined),
         },
       } as udp.SocketOptions<'uint8array'>);
     } catch (err) {
@@ -135,12 +137,14 @@ export class BunDatagram implements DatagramHandle {
     }
   }
 
-  private onHostError(error: Error): void {
-    // Errors read from the socket's error queue (Bun enables IP_RECVERR) are
-    // ICMP reports; Linux only surfaces those on a connected UDP socket, and
-    // this one never connects in the host.
-    if ((error as { errqueue?: boolean }).errqueue === true) return;
-    if (!this.closed) this.events?.onError(toErrno(error));
+  private onHostError(error: Error | undefined): void {
+    if (this.closed || !error) return;
+    // Errors a receive reports (Bun enables IP_RECVERR, so the socket's error
+    // queue surfaces there) are ICMP reports for a datagram sent earlier:
+    // the core decides whether the program hears them.
+    const report = error as { errqueue?: boolean; syscall?: string };
+    if (report.errqueue === true || report.syscall === 'recv') this.events?.onIcmpError?.(toErrno(error));
+    else this.events?.onError(toErrno(error));
   }
 
   pause(): void {

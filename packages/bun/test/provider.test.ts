@@ -570,7 +570,7 @@ describe('UDP', () => {
 });
 
 describe('UDP through the core', () => {
-  test('deviation: no host-level UDP connect, so getsockname after connect() shows the wildcard (Linux: the route source)', async () => {
+  test('getsockname after connect() to a loopback address shows the loopback source, as Linux (the core knows that route)', async () => {
     const net = new RawSockets({ provider: createBunProvider() });
     try {
       const peer = net.socket('ipv4', 'dgram').value as number;
@@ -579,12 +579,48 @@ describe('UDP through the core', () => {
       const fd = net.socket('ipv4', 'dgram').value as number;
       expect(net.connect(fd, LOOP4(peerName.port)).ok).toBe(true);
       const local = net.getsockname(fd).value as { address: string; port: number };
-      expect(local.address).toBe('0.0.0.0'); // Linux: 127.0.0.1
+      expect(local.address).toBe('127.0.0.1');
       expect(local.port).toBeGreaterThan(0);
       // Sending to the connected peer and filtering work regardless (the core does both).
       expect(net.send(fd, new TextEncoder().encode('hi')).ok).toBe(true);
       const got = await net.recvfromAsync(peer, 10, 5000);
       expect(got.ok && got.value.from).toEqual(LOOP4(local.port));
+    } finally {
+      net.closeAll();
+    }
+  });
+
+  test('ICMP port unreachable: a connected socket hears ECONNREFUSED, an unconnected one nothing (Linux without IP_RECVERR)', async () => {
+    const net = new RawSockets({ provider: createBunProvider() });
+    try {
+      const gone = net.socket('ipv4', 'dgram').value as number;
+      expect(net.bind(gone, LOOP4(0)).ok).toBe(true);
+      const port = (net.getsockname(gone).value as { port: number }).port;
+      net.close(gone);
+      const connected = net.socket('ipv4', 'dgram').value as number;
+      const loose = net.socket('ipv4', 'dgram').value as number;
+      expect(net.connect(connected, LOOP4(port)).ok).toBe(true);
+      // The unconnected one first: its ICMP answer is in before the connected one's.
+      expect(net.sendto(loose, new Uint8Array([1]), LOOP4(port)).ok).toBe(true);
+      expect(net.send(connected, new Uint8Array([1])).ok).toBe(true);
+      const got = await net.recvAsync(connected, 10, 5000);
+      expect(got.ok ? 'data' : got.code).toBe('ECONNREFUSED');
+      const quiet = net.recvfrom(loose, 10);
+      expect(quiet.ok ? 'data' : quiet.code).toBe('EAGAIN');
+    } finally {
+      net.closeAll();
+    }
+  });
+
+  test('deviation: no host-level UDP connect, so getsockname after connect() to a non-loopback address shows the wildcard (Linux: the route source)', () => {
+    const net = new RawSockets({ provider: createBunProvider() });
+    try {
+      const fd = net.socket('ipv4', 'dgram').value as number;
+      // UDP connect sends nothing: TEST-NET-1 (RFC 5737) is never reached.
+      expect(net.connect(fd, { family: 'ipv4', address: '192.0.2.1', port: 9 }).ok).toBe(true);
+      const local = net.getsockname(fd).value as { address: string; port: number };
+      expect(local.address).toBe('0.0.0.0');
+      expect(local.port).toBeGreaterThan(0);
     } finally {
       net.closeAll();
     }

@@ -37,7 +37,7 @@ export type Result<T> =
 /** A datagram (or stream chunk) with its sender. */
 export interface ReceivedMessage {
   readonly data: Uint8Array;
-  /** Sender (datagram sockets) — undefined for streams. */
+  /** Sender (datagram sockets) — undefined for streams and socketpair ends. */
   readonly from?: InetAddress;
   /** The datagram was longer than `maxBytes` and was cut (MSG_TRUNC). */
   readonly truncated: boolean;
@@ -202,7 +202,9 @@ export class RawSockets {
       // Size the buffer by what is there, so a huge maxBytes allocates nothing extra.
       const buf = new Uint8Array(Math.min(maxBytes, s.readableBytes()));
       const r = s.recv(buf, flags);
-      return { data: buf.subarray(0, Math.min(r.result, buf.byteLength)), from: r.from, truncated: r.truncated };
+      const data = buf.subarray(0, Math.min(r.result, buf.byteLength));
+      // A socketpair end's sender is unnamed: no address, as for streams.
+      return r.from.family === 'unix' ? { data, truncated: r.truncated } : { data, from: r.from, truncated: r.truncated };
     }
     const available = s.state === 'listening' ? 0 : s.readableBytes();
     const buf = new Uint8Array(Math.min(maxBytes, available));

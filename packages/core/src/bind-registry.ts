@@ -18,7 +18,20 @@ export interface Binding {
   reusePort: boolean;
   v6Only: boolean;
   listening: boolean;
+  /**
+   * A TIME_WAIT entry: the address a TCP connection held after this side
+   * closed first, kept until this time (Date.now() ms); see
+   * {@link TIME_WAIT_MS}.
+   */
+  readonly until?: number;
 }
+
+/**
+ * How long a TCP connection closed first by this side holds its address
+ * (TCP_TIMEWAIT_LEN, 60 s in Linux's include/net/tcp.h). A bind to it
+ * conflicts meanwhile unless both sides set SO_REUSEADDR.
+ */
+export const TIME_WAIT_MS = 60_000;
 
 function overlaps(a: Binding, b: Binding): boolean {
   if (a.address.family === 'unix' || b.address.family === 'unix') return false;
@@ -49,7 +62,12 @@ export class BindRegistry {
 
   /** True if `candidate` may be held alongside every current binding. */
   admits(candidate: Binding, ignore?: Binding): boolean {
+    const now = Date.now();
     for (const b of this.held) {
+      if (b.until !== undefined && b.until <= now) {
+        this.held.delete(b);
+        continue;
+      }
       if (b === ignore || b.protocol !== candidate.protocol) continue;
       if (overlaps(b, candidate) && !mayShare(b, candidate)) return false;
     }

@@ -3,7 +3,7 @@
  * program; these queues keep chunks as the provider delivered them (no copy
  * on arrival) and copy once, into the program's buffer, on read.
  */
-import type { InetAddress } from './address.js';
+import type { SocketAddress } from './address.js';
 
 /** Where a queue reports the bytes it holds (the table's {@link BufferBudget}). */
 export interface ByteAccount {
@@ -73,7 +73,7 @@ export class ByteQueue {
 /** One received datagram and its sender. */
 export interface Datagram {
   readonly data: Uint8Array;
-  readonly from: InetAddress;
+  readonly from: SocketAddress;
 }
 
 /** A FIFO of whole datagrams, bounded in payload bytes like a kernel queue. */

@@ -116,8 +116,10 @@ function timeout(name: string, field: 'rcvTimeoUs' | 'sndTimeoUs'): OptionSpec {
     set: (s, v) => {
       const tv = v as TimevalValue;
       if (tv.usec < 0 || tv.usec >= 1e6) fail(E.EDOM);
-      // sock_set_timeout: a negative time means "no wait", i.e. zero.
-      s.opts[field] = tv.sec < 0 ? 0 : tv.sec * 1e6 + tv.usec;
+      // sock_set_timeout: a negative time means "no wait", i.e. zero; the
+      // rest is kept in whole ticks, rounded up. rawsock's tick is the
+      // millisecond of JS timers (Linux with HZ=1000): 1 us reads back as 1000.
+      s.opts[field] = tv.sec < 0 ? 0 : tv.sec * 1e6 + Math.ceil(tv.usec / 1000) * 1000;
     },
   };
 }

@@ -133,6 +133,13 @@ export interface DatagramEvents {
   onMessage(data: Uint8Array, from: InetAddress): void;
   /** An asynchronous error the host reported (e.g. ECONNREFUSED from ICMP). */
   onError(errno: number): void;
+  /**
+   * An ICMP error report (port or host unreachable, ...) the host read for
+   * this socket while it is not connected in the host. The core decides
+   * what a program sees: Linux reports these only on a connected socket
+   * (udp(7), without IP_RECVERR), so an unconnected one ignores them.
+   */
+  onIcmpError?(errno: number): void;
 }
 
 /** A UDP socket in the host. */

@@ -180,7 +180,9 @@ export class SocketSyscalls {
       if (s instanceof DatagramSocket) {
         const r = s.recv(buf, flags);
         if (r.truncated) this.out.msgFlags |= MSG_TRUNC;
-        if (addrOut) this.out.addrlen = writeSockaddr(r.from, addrOut, addrOutLen);
+        // An unnamed unix sender has no address at all: msg_namelen 0 (unix_copy_addr).
+        const unnamed = r.from.family === 'unix' && r.from.path === '';
+        if (addrOut) this.out.addrlen = unnamed ? 0 : writeSockaddr(r.from, addrOut, addrOutLen);
         return r.result;
       }
       const n = s.recv(buf, flags);

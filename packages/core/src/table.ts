@@ -28,6 +28,7 @@ import { parsePolicy } from './policy/presets.js';
 import type { RawSocketProvider } from './provider.js';
 import { ReadinessHub, type CoreContext, type SocketBase } from './socket/base.js';
 import { DatagramSocket } from './socket/datagram.js';
+import { PairedDatagramSocket } from './socket/dgram-pair.js';
 import { connectedPair } from './socket/pair.js';
 import type { StateTransition } from './socket/state.js';
 import { StreamSocket } from './socket/stream.js';
@@ -147,20 +148,26 @@ export class SocketTable {
   }
 
   /**
-   * socketpair(2): two connected AF_UNIX stream sockets, in memory and
-   * synchronous like Linux's (no provider involved). Other families give EOPNOTSUPP as on
-   * Linux; AF_UNIX datagram pairs are not offered (ESOCKTNOSUPPORT).
+   * socketpair(2): two connected AF_UNIX stream or datagram sockets, in
+   * memory and synchronous like Linux's (no provider involved). Other
+   * families give EOPNOTSUPP as on Linux; other types ESOCKTNOSUPPORT.
    */
   socketpair(domainNumber: number, typeWithFlags: number, protocol: number): [number, number] {
     const domain = domainFromNumber(domainNumber);
     const type = typeWithFlags & SOCK_TYPE_MASK;
     if ((typeWithFlags & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC)) !== 0 || type < 1 || type > 10) fail(E.EINVAL);
     if (domain !== 'unix') fail(E.EOPNOTSUPP);
-    if (type !== SOCK_STREAM) fail(E.ESOCKTNOSUPPORT);
+    if (type !== SOCK_STREAM && type !== SOCK_DGRAM) fail(E.ESOCKTNOSUPPORT);
     if (protocol !== 0) fail(E.EPROTONOSUPPORT);
     if (this.fds.size + 2 > this.context.limits.maxSockets) fail(E.EMFILE);
-    const [a, b] = connectedPair();
     const cloexec = (typeWithFlags & SOCK_CLOEXEC) !== 0;
+    if (type === SOCK_DGRAM) {
+      return PairedDatagramSocket.pair(this.context).map((s) => {
+        s.nonBlocking = (typeWithFlags & SOCK_NONBLOCK) !== 0;
+        return this.install(s, cloexec);
+      }) as [number, number];
+    }
+    const [a, b] = connectedPair();
     return [a, b].map((conn) => {
       const s = StreamSocket.fromConnection(this.context, 'unix', conn);
       s.nonBlocking = (typeWithFlags & SOCK_NONBLOCK) !== 0;

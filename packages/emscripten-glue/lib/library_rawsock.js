@@ -285,19 +285,27 @@ mergeInto(LibraryManager.library, {
   },
 
   // Called by rawsock_shim.c, which replaces libc functions Emscripten 3.1
-  // implements as C stubs returning errors.
+  // implements as C stubs returning errors. Like Emscripten's syscalls they
+  // run on the main thread in pthread builds (__proxy), where the sockets
+  // and their FS streams live.
+  rawsock_setsockopt__proxy: 'sync',
+  rawsock_setsockopt__sig: 'iiiiii',
   rawsock_setsockopt__deps: ['$RAWSOCK'],
   rawsock_setsockopt: function(fd, level, name, optval, optlen) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
     return RAWSOCK.ret(RAWSOCK.runtime.sys.setsockopt(fd, level, name, RAWSOCK.bytes(optval, Math.max(0, optlen))));
   },
 
+  rawsock_shutdown__proxy: 'sync',
+  rawsock_shutdown__sig: 'iii',
   rawsock_shutdown__deps: ['$RAWSOCK'],
   rawsock_shutdown: function(fd, how) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
     return RAWSOCK.ret(RAWSOCK.runtime.sys.shutdown(fd, how));
   },
 
+  rawsock_socketpair__proxy: 'sync',
+  rawsock_socketpair__sig: 'iiiii',
   rawsock_socketpair__deps: ['$RAWSOCK'],
   rawsock_socketpair: function(domain, type, protocol, fdsp) {
     var fds = [0, 0];
@@ -308,6 +316,8 @@ mergeInto(LibraryManager.library, {
 
   // close(2) of a socket: the core closes it and the FS stream goes away.
   // (NODERAWFS's FS.close skips stream_ops.close for in-memory streams.)
+  rawsock_close__proxy: 'sync',
+  rawsock_close__sig: 'ii',
   rawsock_close__deps: ['$RAWSOCK'],
   rawsock_close: function(fd) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
@@ -316,12 +326,16 @@ mergeInto(LibraryManager.library, {
     return RAWSOCK.ret(r);
   },
 
+  rawsock_is_socket__proxy: 'sync',
+  rawsock_is_socket__sig: 'ii',
   rawsock_is_socket__deps: ['$RAWSOCK'],
   rawsock_is_socket: function(fd) {
     return RAWSOCK.isSocket(fd) ? 1 : 0;
   },
 
   // FIONREAD/FIONBIO on sockets (Emscripten 3.1's ioctl aborts on FIONBIO).
+  rawsock_ioctl__proxy: 'sync',
+  rawsock_ioctl__sig: 'iiii',
   rawsock_ioctl__deps: ['$RAWSOCK'],
   rawsock_ioctl: function(fd, request, argp) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
@@ -332,6 +346,8 @@ mergeInto(LibraryManager.library, {
   },
 
   // dup of a socket fd: a second FS stream over the same core socket.
+  rawsock_dup__proxy: 'sync',
+  rawsock_dup__sig: 'ii',
   rawsock_dup__deps: ['$RAWSOCK'],
   rawsock_dup: function(fd) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
@@ -379,9 +395,28 @@ mergeInto(LibraryManager.library, {
     },
     mask: function(stream) {
       return stream.stream_ops && stream.stream_ops.poll ? stream.stream_ops.poll(stream) : 0x5 /* POLLIN|POLLOUT, like poll(2) for files */;
+    },
+    // EPOLLET on a socket: Linux queues the item on every wakeup of the
+    // socket (each arrival, not only a change of the mask), filtered by the
+    // wakeup's key (ep_poll_callback). The core's readiness notifications
+    // stand for the wakeups: one counts if it brings an interesting bit that
+    // was not there, or (for EPOLLIN) a new arrival (core's `arrivals`).
+    watch: function(w, fd) {
+      if (!RAWSOCK.isSocket(fd)) return;
+      var table = RAWSOCK.runtime.table, s = table.get(fd), last = RAWSOCK_EPOLL.mask(w.stream), seen = s.arrivals;
+      w.unwatch = table.subscribe(fd, function(mask) {
+        if ((mask & ~last & (w.events | 0x18)) || ((w.events & 0x1) && s.arrivals !== seen)) w.woken = true;
+        last = mask;
+        seen = s.arrivals;
+      });
+    },
+    forget: function(w) {
+      if (w && w.unwatch) w.unwatch();
     }
   },
 
+  rawsock_epoll_create__proxy: 'sync',
+  rawsock_epoll_create__sig: 'ii',
   rawsock_epoll_create__deps: ['$RAWSOCK_EPOLL'],
   rawsock_epoll_create: function(flags) {
     RAWSOCK.get();
@@ -389,10 +424,14 @@ mergeInto(LibraryManager.library, {
     var node = FS.createNode(RAWSOCK.root, 'epoll[' + (RAWSOCK.nextName++) + ']', 0, 0);
     node.epoll = { interest: new Map() };
     node.node_ops = RAWSOCK.node_ops;
-    var stream = FS.createStream({ path: node.name, node: node, flags: {{{ cDefine('O_RDWR') }}}, seekable: false, stream_ops: { close: function() { node.epoll.interest.clear(); } } });
+    var stream = FS.createStream({ path: node.name, node: node, flags: {{{ cDefine('O_RDWR') }}}, seekable: false, stream_ops: { close: function() { node.epoll.interest.forEach(RAWSOCK_EPOLL.forget); node.epoll.interest.clear(); } } });
+    // FD_CLOEXEC of this fd (read and set by fcntl F_GETFD/F_SETFD).
+    stream.rawsockCloexec = !!(flags & 0x80000);
     return stream.fd;
   },
 
+  rawsock_epoll_ctl__proxy: 'sync',
+  rawsock_epoll_ctl__sig: 'iiiii',
   rawsock_epoll_ctl__deps: ['$RAWSOCK_EPOLL'],
   rawsock_epoll_ctl: function(epfd, op, fd, ev) {
     RAWSOCK.get();
@@ -407,6 +446,7 @@ mergeInto(LibraryManager.library, {
     var has = ep.interest.has(fd);
     if (op === 2 /* DEL */) {
       if (!has) return e(-2 /* ENOENT */);
+      RAWSOCK_EPOLL.forget(ep.interest.get(fd));
       ep.interest.delete(fd);
       return 0;
     }
@@ -415,10 +455,16 @@ mergeInto(LibraryManager.library, {
     if (op === 3 && !has) return e(-2);
     if (!ev) return e(-14 /* EFAULT */);
     var dataAt = _rawsock_epoll_layout(1);
-    ep.interest.set(fd, { stream: target, events: HEAPU32[ev >> 2], lo: HEAPU32[(ev + dataAt) >> 2], hi: HEAPU32[(ev + dataAt + 4) >> 2], last: 0, armed: true });
+    RAWSOCK_EPOLL.forget(ep.interest.get(fd));
+    // Linux checks readiness when an item is added or modified: what is ready then is reported once, even with EPOLLET.
+    var w = { stream: target, events: HEAPU32[ev >> 2], lo: HEAPU32[(ev + dataAt) >> 2], hi: HEAPU32[(ev + dataAt + 4) >> 2], last: 0, armed: true, woken: true };
+    RAWSOCK_EPOLL.watch(w, fd);
+    ep.interest.set(fd, w);
     return 0;
   },
 
+  rawsock_epoll_wait__proxy: 'sync',
+  rawsock_epoll_wait__sig: 'iiiii',
   rawsock_epoll_wait__deps: ['$RAWSOCK_EPOLL'],
   rawsock_epoll_wait: function(epfd, out, max, timeout) {
     RAWSOCK.get();
@@ -430,12 +476,14 @@ mergeInto(LibraryManager.library, {
     ep.interest.forEach(function(w, fd) {
       if (n >= max) return;
       // A closed fd leaves every interest list (close(2) of the last reference).
-      if (FS.getStream(fd) !== w.stream) { ep.interest.delete(fd); return; }
+      if (FS.getStream(fd) !== w.stream) { RAWSOCK_EPOLL.forget(w); ep.interest.delete(fd); return; }
       if (!w.armed) return;
       var mask = RAWSOCK_EPOLL.mask(w.stream);
       var ready = mask & (w.events | 0x8 | 0x10) & 0xffff;
-      // EPOLLET: report a condition when it appears, not while it lasts.
-      var report = (w.events & 0x80000000) ? ready & ~w.last : ready;
+      // EPOLLET: report once per wakeup (sockets), or when a condition appears (other streams).
+      var report = ready;
+      if (w.events & 0x80000000) report = w.unwatch ? (w.woken ? ready : 0) : ready & ~w.last;
+      w.woken = false;
       w.last = ready;
       if (!report) return;
       var at = out + n * size;

@@ -41,6 +41,11 @@
   keep('__syscall_dup3');
   keep('fd_read');
   keep('fd_write');
+  // Emscripten 3.1's fstat stats the stream's *path* again
+  // (SYSCALLS.doStat(FS.stat, stream.path, buf)): an unlinked file such as
+  // tmpfile()'s is then ENOENT. Later versions stat the stream's node, as
+  // done here for streams that have one (NODERAWFS host files have none).
+  var pathFstat = lib['__syscall_fstat64'] && String(lib['__syscall_fstat64']).indexOf('stream.path') >= 0 && keep('__syscall_fstat64');
   // (The functions below are emitted as source text: they can use only
   // literals and library symbols, nothing from this enclosing scope.)
   mergeInto(lib, {
@@ -120,6 +125,13 @@
 
     __syscall_fcntl64__deps: ['$RAWSOCK_FD', 'rawsock_emscripten__syscall_fcntl64'],
     __syscall_fcntl64: function(fd, cmd, varargs) {
+      // An epoll fd (library_rawsock.js) keeps its FD_CLOEXEC itself.
+      var epoll = FS.getStream(fd);
+      if (epoll && epoll.node && epoll.node.epoll && (cmd === 1 /* F_GETFD */ || cmd === 2 /* F_SETFD */)) {
+        if (cmd === 1) return epoll.rawsockCloexec ? 1 : 0;
+        epoll.rawsockCloexec = !!(HEAP32[varargs >> 2] & 1 /* FD_CLOEXEC */);
+        return 0;
+      }
       if (!RAWSOCK.isSocket(fd)) return _rawsock_emscripten__syscall_fcntl64(fd, cmd, varargs);
       var sys = RAWSOCK.get().sys;
       // The commands that take an int read it from the varargs buffer.
@@ -157,6 +169,17 @@
       return RAWSOCK_FD.dupTo(fd, newfd, !!(flags & 0x80000));
     }
   });
+
+  if (pathFstat) {
+    mergeInto(lib, {
+      __syscall_fstat64__deps: ['rawsock_emscripten__syscall_fstat64'],
+      __syscall_fstat64: function(fd, buf) {
+        var stream = FS.getStream(fd);
+        if (!stream || !stream.node || !stream.node.node_ops || !stream.node.node_ops.getattr) return _rawsock_emscripten__syscall_fstat64(fd, buf);
+        return SYSCALLS.doStat(function() { return stream.node.node_ops.getattr(stream.node); }, stream.path, buf);
+      }
+    });
+  }
 
   // select(2): Emscripten 3.1 has it in JS, reading only the first 64 fds
   // (fd 64 and up alias lower ones) and reporting a socket readable only on

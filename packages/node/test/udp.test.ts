@@ -122,12 +122,23 @@ describe('UDP connect', () => {
     expect(a.handle.disconnect).toBeUndefined();
   });
 
-  it('deviation: getsockname after connect on an unbound socket reports the wildcard, not the route source', () => {
+  it('getsockname after connect to a loopback address reports the loopback source, as Linux (route fixed by the core)', () => {
     const net = new RawSockets({ provider });
     const fd = net.socket('ipv4', 'dgram').value!;
     expect(net.connect(fd, { family: 'ipv4', address: '127.0.0.1', port: 9 }).ok).toBe(true);
     const name = net.getsockname(fd).value as InetAddress;
-    expect(name.address).toBe('0.0.0.0'); // Linux: 127.0.0.1
+    expect(name.address).toBe('127.0.0.1');
+    expect(name.port).toBeGreaterThan(0);
+    net.closeAll();
+  });
+
+  it('deviation: getsockname after connect to a non-loopback address reports the wildcard, not the route source', () => {
+    const net = new RawSockets({ provider });
+    const fd = net.socket('ipv4', 'dgram').value!;
+    // UDP connect sends nothing: TEST-NET-1 (RFC 5737) is never reached.
+    expect(net.connect(fd, { family: 'ipv4', address: '192.0.2.1', port: 9 }).ok).toBe(true);
+    const name = net.getsockname(fd).value as InetAddress;
+    expect(name.address).toBe('0.0.0.0'); // Linux: the route's source address
     expect(name.port).toBeGreaterThan(0);
     net.closeAll();
   });

@@ -65,6 +65,7 @@ export const optionCases: ConformanceCase[] = [
         [C.SOL_SOCKET, C.SO_RCVTIMEO, 'SO_RCVTIMEO', { sec: 1, usec: 500000 }, { sec: 1, usec: 500000 }],
         [C.SOL_SOCKET, C.SO_SNDTIMEO, 'SO_SNDTIMEO', { sec: 2, usec: 0 }, { sec: 2, usec: 0 }],
         [C.SOL_SOCKET, C.SO_RCVTIMEO, 'SO_RCVTIMEO negative', { sec: -5, usec: 0 }, { sec: 0, usec: 0 }],
+        [C.SOL_SOCKET, C.SO_SNDTIMEO, 'SO_SNDTIMEO rounded up to a tick (1 ms)', { sec: 0, usec: 1 }, { sec: 0, usec: 1000 }],
         [C.IPPROTO_TCP, C.TCP_NODELAY, 'TCP_NODELAY', 1, 1],
         [C.IPPROTO_TCP, C.TCP_NODELAY, 'TCP_NODELAY off', 0, 0],
         [C.IPPROTO_TCP, C.TCP_KEEPIDLE, 'TCP_KEEPIDLE', 30, 30],

@@ -120,4 +120,20 @@ export const udpCases: ConformanceCase[] = [
       fails(net.shutdown(a.fd, 0), 'ENOTCONN', 'shutdown on unconnected UDP');
     },
   },
+  {
+    group: 'udp',
+    name: 'broadcast without SO_BROADCAST: EACCES at once (limited and loopback broadcast); connect to loopback shows the loopback source',
+    requires: ['udp'],
+    async run({ net }) {
+      const u = unwrap(net.socket('ipv4', 'dgram'), 'socket');
+      for (const address of ['255.255.255.255', '127.255.255.255']) {
+        fails(net.sendto(u, text('b'), { family: 'ipv4', address, port: 9 }), 'EACCES', `sendto ${address}`);
+      }
+      const c = unwrap(net.socket('ipv4', 'dgram'), 'socket');
+      unwrap(net.connect(c, { family: 'ipv4', address: '127.0.0.1', port: 9 }), 'connect');
+      const name = unwrap(net.getsockname(c), 'getsockname') as { address: string; port: number };
+      equal(name.address, '127.0.0.1', 'the route source of a loopback destination');
+      check(name.port > 0, 'an ephemeral port');
+    },
+  },
 ];

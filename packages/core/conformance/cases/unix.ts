@@ -1,6 +1,6 @@
 /** AF_UNIX stream cases. */
-import { POLLOUT } from '../../src/constants.js';
-import { check, equal, fails, readExactly, readToEnd, str, text, unwrap, waitFor, type ConformanceCase } from '../harness.js';
+import { POLLHUP, POLLOUT, SHUT_WR } from '../../src/constants.js';
+import { check, equal, fails, hasBits, lacksBits, maskOf, readExactly, readToEnd, str, text, unwrap, waitFor, type ConformanceCase } from '../harness.js';
 
 export const unixCases: ConformanceCase[] = [
   {
@@ -75,7 +75,44 @@ export const unixCases: ConformanceCase[] = [
       unwrap(net.shutdown(a, 1), 'SHUT_WR');
       equal((await readToEnd(net, b)).byteLength, 0, 'EOF at b');
       fails(net.socketpair({}, 'ipv4', 'stream'), 'EOPNOTSUPP', 'AF_INET socketpair');
-      fails(net.socketpair({}, 'unix', 'dgram'), 'ESOCKTNOSUPPORT', 'AF_UNIX datagram pair (deviation)');
+      fails(net.socketpair({}, 'unix', 5 /* SOCK_SEQPACKET */), 'ESOCKTNOSUPPORT', 'AF_UNIX SOCK_SEQPACKET pair');
+    },
+  },
+  {
+    group: 'unix',
+    name: 'socketpair: after shutdown(SHUT_WR) and close of one end, the other hangs up (POLLHUP) and send is EPIPE',
+    async run({ net }) {
+      const [a, b] = unwrap(net.socketpair({ nonBlocking: true }), 'socketpair');
+      unwrap(net.shutdown(a, SHUT_WR), 'SHUT_WR');
+      equal(unwrap(net.recv(b, 10), 'EOF').byteLength, 0, 'b reads EOF');
+      unwrap(net.close(a), 'close a');
+      hasBits(maskOf(net, b), POLLHUP, 'b hung up at once');
+      fails(net.send(b, text('x')), 'EPIPE', 'send to the closed end');
+    },
+  },
+  {
+    group: 'unix',
+    name: 'socketpair(SOCK_DGRAM): boundaries, truncation, a full queue is EAGAIN, then ECONNREFUSED and ENOTCONN after the other end closes',
+    async run({ net }) {
+      const [a, b] = unwrap(net.socketpair({ nonBlocking: true }, 'unix', 'dgram'), 'socketpair');
+      equal(unwrap(net.getpeername(a), 'getpeername'), { family: 'unix', path: '' }, 'unnamed peer');
+      equal(unwrap(net.send(a, text('abc')), 'send'), 3, 'sent 3');
+      equal(unwrap(net.send(a, text('defgh')), 'send'), 5, 'sent 5');
+      const first = unwrap(net.recvfrom(b, 10), 'recvfrom');
+      equal([str(first.data), first.from], ['abc', undefined], 'one datagram, unnamed sender');
+      const cut = unwrap(net.recvfrom(b, 2), 'short recv');
+      equal([str(cut.data), cut.truncated], ['de', true], 'truncated');
+      fails(net.recv(b, 10), 'EAGAIN', 'the rest is discarded');
+      let sent = 0;
+      while (net.send(a, new Uint8Array(1000)).ok) sent++;
+      check(sent > 0, 'the queue took some');
+      fails(net.send(a, new Uint8Array(1000)), 'EAGAIN', 'full');
+      lacksBits(maskOf(net, a), POLLOUT, 'no POLLOUT while full');
+      for (let i = 0; i < sent; i++) unwrap(net.recv(b, 1000), 'drain');
+      hasBits(maskOf(net, a), POLLOUT, 'POLLOUT again once drained');
+      unwrap(net.close(b), 'close b');
+      fails(net.send(a, text('x')), 'ECONNREFUSED', 'first send after close');
+      fails(net.send(a, text('x')), 'ENOTCONN', 'then not connected');
     },
   },
   {

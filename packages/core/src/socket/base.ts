@@ -78,6 +78,12 @@ export abstract class SocketBase {
   readonly opts: SocketOptionState = defaultOptionState();
   /** Number of fds referring to this socket (dup shares one socket). */
   refs = 0;
+  /**
+   * How many times something arrived to read (a chunk, a datagram, a
+   * connection to accept): Linux wakes the socket's waiters on each, which
+   * is what EPOLLET reports, even while earlier data sits unread.
+   */
+  arrivals = 0;
   private watchers: Set<ReadinessWatcher> | undefined;
 
   constructor(ctx: CoreContext, domain: Domain, type: number, protocol: number) {

@@ -3,7 +3,7 @@
  * datagram_poll and udp_recvmsg in the kernel. Message boundaries are kept,
  * a short read truncates (MSG_TRUNC), a connected socket only hears its peer.
  */
-import { canonicalIP, type InetAddress, type SocketAddress } from '../address.js';
+import { canonicalIP, isWildcard, type InetAddress, type SocketAddress } from '../address.js';
 import type { Binding } from '../bind-registry.js';
 import { DatagramQueue } from '../buffers.js';
 import {
@@ -35,7 +35,32 @@ export interface DatagramReceipt {
   readonly result: number;
   /** The datagram was longer than the buffer (msg_flags MSG_TRUNC). */
   readonly truncated: boolean;
-  readonly from: InetAddress;
+  /** The sender (an unnamed unix address for a socketpair end). */
+  readonly from: SocketAddress;
+}
+
+/**
+ * The source address Linux's route lookup gives a datagram to `dest` when
+ * `dest` is a loopback address (the `lo` routes: `local 127.0.0.0/8 ... src
+ * 127.0.0.1`, and ::1), or undefined. Other routes are the host's to know
+ * (DatagramHandle.connect).
+ */
+export function loopbackSource(dest: InetAddress): string | undefined {
+  const ip = canonicalIP(dest.address);
+  if (dest.family === 'ipv4') return /^127\./.test(ip) ? '127.0.0.1' : undefined;
+  if (ip === '::1') return '::1';
+  return /^::ffff:127\./.test(ip) ? '::ffff:127.0.0.1' : undefined;
+}
+
+/**
+ * Broadcast destinations every Linux host routes as broadcast (RTCF_BROADCAST):
+ * the limited broadcast 255.255.255.255 and lo's 127.255.255.255 (plain or
+ * v4-mapped). Other subnets' broadcast addresses are the host's to refuse
+ * (reported late, like any host send error).
+ */
+function knownBroadcast(dest: InetAddress): boolean {
+  const ip = canonicalIP(dest.address).replace(/^::ffff:(?=\d+\.)/, '');
+  return ip === '255.255.255.255' || ip === '127.255.255.255';
 }
 
 function sameEndpoint(a: InetAddress, b: InetAddress): boolean {
@@ -47,13 +72,13 @@ export class DatagramSocket extends SocketBase {
   private local: InetAddress | undefined;
   private peer: InetAddress | undefined;
   private binding: Binding | undefined;
-  private readonly rx: DatagramQueue;
+  protected readonly rx: DatagramQueue;
   private paused = false;
   private txInFlight = 0;
   /** bind() was called (Linux's SOCK_BINDPORT_LOCK): the port survives a disconnect. */
   private explicitBind = false;
 
-  constructor(ctx: CoreContext, domain: 'ipv4' | 'ipv6', protocol: number) {
+  constructor(ctx: CoreContext, domain: 'ipv4' | 'ipv6' | 'unix', protocol: number) {
     super(ctx, domain, SOCK_DGRAM, protocol);
     this.rx = new DatagramQueue(ctx.budget);
   }
@@ -62,7 +87,7 @@ export class DatagramSocket extends SocketBase {
     return this.domain as 'ipv4' | 'ipv6';
   }
 
-  private receiveLimit(): number {
+  protected receiveLimit(): number {
     return this.opts.rcvbuf || this.ctx.limits.datagramReceiveBytes;
   }
 
@@ -106,6 +131,10 @@ export class DatagramSocket extends SocketBase {
     handle.start({
       onMessage: (data, from) => this.onMessage(data, from),
       onError: (errno) => this.setError(errno),
+      // __udp4_lib_err: without IP_RECVERR only a connected socket hears ICMP errors.
+      onIcmpError: (errno) => {
+        if (this.peer && this.state !== 'closed') this.setError(errno);
+      },
     });
     try {
       this.applyHostOptions();
@@ -133,6 +162,11 @@ export class DatagramSocket extends SocketBase {
     this.peer = address;
     const local = this.handle?.connect?.(address);
     if (local) this.local = local;
+    // getsockname after connect reports the route's source address (udp(7)):
+    // a host that does not connect UDP in the kernel cannot say it; for
+    // loopback destinations Linux's answer is fixed.
+    const source = this.local && isWildcard(this.local) ? loopbackSource(address) : undefined;
+    if (this.local && source) this.local = { ...this.local, address: source };
     this.transition('connected', 'connect');
   }
 
@@ -173,6 +207,7 @@ export class DatagramSocket extends SocketBase {
     // A full receive queue drops, as the kernel's does; so does a full table budget.
     if ((this.rx.bytes + data.byteLength > limit || this.ctx.budget.exhausted) && this.rx.count > 0) return;
     this.rx.push({ data, from });
+    this.arrivals++;
     if (!this.paused && this.rx.bytes >= limit) {
       this.paused = true;
       this.handle?.pause();
@@ -191,6 +226,8 @@ export class DatagramSocket extends SocketBase {
     if (dest.port === 0) fail(E.EINVAL);
     const max = Math.min(this.family === 'ipv4' ? UDP_MAX_PAYLOAD_V4 : UDP_MAX_PAYLOAD_V6, this.ctx.limits.maxDatagramBytes);
     if (data.byteLength > max) fail(E.EMSGSIZE);
+    // udp_sendmsg: a broadcast route without SO_BROADCAST is EACCES.
+    if (knownBroadcast(dest) && !this.opts.broadcast) fail(E.EACCES);
     this.permit('sendto', dest);
     if (this.txInFlight > 0 && this.txInFlight + data.byteLength > this.sendLimit()) fail(E.EAGAIN);
     this.autobind();

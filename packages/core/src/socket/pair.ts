@@ -100,11 +100,15 @@ class PairEnd implements StreamConnection {
       events.onData(chunk);
       writer.events?.onWritten(chunk.byteLength);
     }
-    if (!this.paused && this.inbox.length === 0 && this.finPending && !this.finDelivered) {
-      this.finDelivered = true;
-      events.onEnd();
-      if (this.peerGone) {
-        // Linux shuts both directions of the surviving end: reads end, writes fail with EPIPE.
+    if (!this.paused && this.inbox.length === 0 && this.finPending) {
+      if (!this.finDelivered) {
+        this.finDelivered = true;
+        events.onEnd();
+      }
+      // The other end is gone (also after an earlier shutdown(SHUT_WR) of
+      // it): Linux shuts both directions of the surviving end, so it hangs
+      // up (POLLHUP) and writes fail with EPIPE.
+      if (this.peerGone && !this.closed) {
         this.closed = true;
         events.onClose();
       }

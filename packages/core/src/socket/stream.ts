@@ -6,7 +6,7 @@
  * C program run natively on Linux (see the conformance suite).
  */
 import type { Domain, SocketAddress } from '../address.js';
-import type { Binding } from '../bind-registry.js';
+import { TIME_WAIT_MS, type Binding } from '../bind-registry.js';
 import { ByteQueue } from '../buffers.js';
 import {
   MSG_PEEK,
@@ -219,6 +219,7 @@ export class StreamSocket extends SocketBase {
       return;
     }
     this.acceptQueue.push(StreamSocket.fromAccepted(this, conn, this.ctx));
+    this.arrivals++;
     this.changed();
   }
 
@@ -365,6 +366,7 @@ export class StreamSocket extends SocketBase {
       onData: (chunk) => {
         if (this.state === 'closed') return;
         this.rx.push(chunk);
+        this.arrivals++;
         if (!this.paused && (this.rx.length >= this.receiveLimit() || this.ctx.budget.exhausted)) {
           this.paused = true;
           conn.pause();
@@ -533,12 +535,34 @@ export class StreamSocket extends SocketBase {
     this.transition(this.explicitBind ? 'bound' : 'fresh', 'listener shut down');
   }
 
+  /**
+   * A TCP connection this side closes first (gracefully, before the peer's
+   * FIN) goes to TIME_WAIT and keeps its local address for a while. The
+   * host holds its own TIME_WAIT, but libuv binds with SO_REUSEADDR, so the
+   * core records it for Linux's bind rule among this process's sockets.
+   */
+  private enterTimeWait(): void {
+    if (this.isUnix || this.peerEnded || this.state !== 'connected' || !this.local || this.local.family === 'unix') return;
+    this.ctx.bindings.add({
+      protocol: 'tcp',
+      address: this.local,
+      reuseAddr: this.opts.reuseAddr,
+      reusePort: this.opts.reusePort,
+      v6Only: this.opts.v6Only,
+      listening: false,
+      until: Date.now() + TIME_WAIT_MS,
+    });
+  }
+
   destroy(): void {
     if (this.state === 'closed') return;
     if (this.conn) {
       // tcp_close: SO_LINGER with zero timeout, or unread data, means RST.
       if ((this.opts.lingerOn && this.opts.lingerSeconds === 0) || this.rx.length > 0) this.conn.reset();
-      else this.conn.close();
+      else {
+        this.conn.close();
+        this.enterTimeWait();
+      }
       this.conn = undefined;
     }
     for (const pending of this.acceptQueue.splice(0)) pending.destroy();

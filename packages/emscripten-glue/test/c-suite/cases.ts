@@ -48,6 +48,10 @@ export interface CCase {
   readonly timeoutMs: number;
   /** True if the program uses Emscripten's socket callbacks (natively emulated in rs_loop.h). */
   readonly callbacks?: boolean;
+  /** Extra rawsock-emcc flags (wasm builds only); a variant of another case names it in `nativeOf`. */
+  readonly emccFlags?: readonly string[];
+  /** For a wasm-only variant: the case whose native run is the reference. */
+  readonly nativeOf?: string;
 }
 
 const TIMEOUT = 20_000;
@@ -85,4 +89,19 @@ export const C_CASES: readonly CCase[] = [
   c('select', ['closedPorts'], (p) => ['--closed-port', String(p.closedTcpPort)]),
   c('epoll', []),
   c('fdops', []),
+];
+
+/**
+ * The same programs built differently for wasm: what the wrapper must leave
+ * alone (issue: "programs built with -pthread -sPROXY_TO_PTHREAD"). main()
+ * then runs in a worker and its socket calls are proxied to the main thread.
+ * -O0: Debian's emcc 3.1.6 minifies the pthread worker script at -O1 with
+ * acorn from Debian's nodejs, which another Node does not find.
+ */
+export const WASM_VARIANTS: readonly CCase[] = [
+  c('tcp_client', ['tcpEcho'], (p) => ['--echo-port', String(p.echoPort)], {
+    name: 'tcp_client_pthread',
+    emccFlags: ['-O0', '-pthread', '-sPROXY_TO_PTHREAD'],
+    nativeOf: 'tcp_client',
+  }),
 ];

@@ -66,8 +66,10 @@ static void step(void) {
     phase++;
     break;
   case 4: {
+    /* Wait for the close to show at all (POLLIN: EOF), then check all of it:
+       a runtime that shows only the EOF fails this one check, not the rest. */
     short ev = rs_poll1(c, POLLIN | POLLRDHUP);
-    if (!(ev & POLLHUP)) return;
+    if (!(ev & (POLLIN | POLLHUP))) return;
     rs_eq(ev, POLLIN | POLLRDHUP | POLLHUP, "peer closed: POLLIN | POLLRDHUP | POLLHUP");
     rs_eq(recv(c, buf, sizeof buf, 0), 0, "recv: EOF");
     rs_errno(send(c, "x", 1, MSG_NOSIGNAL), EPIPE, "send to a closed peer: EPIPE");
@@ -96,7 +98,8 @@ static void step(void) {
   }
   case 5: {
     ssize_t r = recvfrom(d1, buf, sizeof buf, 0, RS_SA(a), &len);
-    if (r < 0) return;
+    /* Without a datagram socket there is nothing to wait for: the checks below then fail at once. */
+    if (r < 0 && d1 >= 0) return;
     rs_check(r == 5 && memcmp(buf, "first", 5) == 0 && strcmp(a.sun_path, d2path.sun_path) == 0,
              "first datagram, from the sender's path", "%zd bytes from %s", r, rs_addrstr(&a));
     len = sizeof a;

@@ -1,0 +1,183 @@
+/**
+ * Pinned deviations of the C conformance suite as wasm: checks a runtime
+ * truly cannot pass the Linux way. The wasm suite asserts each EXACTLY —
+ * those checks fail on those runtimes, every other check passes — so a
+ * change in behaviour (better or worse) fails the suite until this list and
+ * README's "Deviations from Linux" table are updated together.
+ */
+import type { RuntimeId } from './wasm.js';
+
+export interface PinnedDeviation {
+  /** Case name (cases.ts). */
+  readonly case: string;
+  readonly runtimes: readonly RuntimeId[];
+  /** Only for artifacts of this emcc major version (3: Debian's 3.1.6, 6: 6.0.5); both if absent. */
+  readonly emccMajor?: number;
+  /** The failing TAP lines, without their `: detail` (as runner.verdicts gives them). */
+  readonly lines: readonly string[];
+  /**
+   * The program waits for an event the runtime never gives and ends at its
+   * deadline (`not ok N - deadline: still waiting for: <waitsFor>`, the last
+   * of `lines`): the checks after it never run.
+   */
+  readonly waitsFor?: string;
+  /**
+   * The program does not run at all on this runtime: no TAP line, a failing
+   * exit, and this text on stderr (`lines` is then empty).
+   */
+  readonly cannotRun?: string;
+  /** The program never starts and prints nothing: it is killed at its timeout (`lines` is then empty). */
+  readonly hangs?: boolean;
+  /** Why the runtime cannot give the Linux behaviour (README has the user-facing text). */
+  readonly reason: string;
+}
+
+export const PINNED_DEVIATIONS: readonly PinnedDeviation[] = [
+  {
+    case: 'sockopts',
+    runtimes: ['deno'],
+    lines: [
+      'not ok 72 - IP_MULTICAST_TTL set to 4',
+      'not ok 73 - IP_MULTICAST_TTL set to 4 reads back 4',
+      'not ok 76 - IP_MULTICAST_LOOP set to 0',
+      'not ok 77 - IP_MULTICAST_LOOP set to 0 reads back 0',
+    ],
+    reason: "Deno's datagram API cannot set multicast TTL or loopback: setsockopt fails with ENOPROTOOPT and the value stays (README: Deno UDP settings)",
+  },
+  {
+    case: 'unix',
+    runtimes: ['node20', 'node26', 'deno', 'bun'],
+    lines: [
+      'not ok 6 - connect to a missing path',
+      'not ok 7 - non-blocking connect to a unix listener completes at once (0)',
+      'not ok 20 - the path outlives its listener',
+      'not ok 21 - ...and bind EADDRINUSE',
+      'not ok 23 - then bind succeeds',
+    ],
+    reason:
+      'runtime unix connects are asynchronous: EINPROGRESS, the outcome comes later (README: non-blocking connect on AF_UNIX); 21 and 23 bind the socket still connecting from 20 (EINVAL)',
+  },
+  {
+    case: 'unix',
+    runtimes: ['node20', 'node26', 'deno', 'bun'],
+    lines: ['not ok 22 - unlink the socket file'],
+    reason: "the host removes a unix listener's socket file when it closes (README: unix socket file after close), so unlink finds nothing (ENOENT)",
+  },
+  {
+    case: 'unix',
+    runtimes: ['node20', 'node26', 'deno', 'bun'],
+    lines: [
+      'not ok 24 - SOCK_DGRAM bind',
+      'not ok 25 - second SOCK_DGRAM bind',
+      'not ok 26 - sendto a path',
+      'not ok 27 - sendto again',
+      'not ok 28 - sendto from an unbound socket',
+      "not ok 29 - first datagram, from the sender's path",
+      'not ok 30 - second datagram, boundaries kept',
+      'not ok 31 - from an unbound sender',
+      'not ok 32 - then EAGAIN',
+    ],
+    reason: 'no runtime offers AF_UNIX datagram sockets on paths: socket(AF_UNIX, SOCK_DGRAM) is ESOCKTNOSUPPORT (README: AF_UNIX SOCK_DGRAM)',
+  },
+  {
+    case: 'unix',
+    runtimes: ['node20', 'node26', 'deno'],
+    lines: ['not ok 16 - peer closed', 'not ok 18 - send to a closed peer'],
+    reason:
+      "Node's and Deno's unix connections report the peer's close as an end of stream only, like a half-close: no POLLHUP, and the first send is accepted (README: unix peer close)",
+  },
+  {
+    case: 'refused',
+    runtimes: ['node20', 'node26', 'deno'],
+    lines: ['not ok 16 - deadline'],
+    waitsFor: 'the ICMP error on connected UDP',
+    reason:
+      "Node's UDP sockets stay unconnected in the host by default and Deno's cannot connect, so no ICMP error reaches them (README: ICMP errors on a connected UDP socket)",
+  },
+  {
+    case: 'bind',
+    runtimes: ['node20'],
+    lines: ['not ok 15 - ...and both listen'],
+    reason: "Node 20's libuv has no UV_TCP_REUSEPORT: the second SO_REUSEPORT listener's listen fails with EADDRINUSE (README: SO_REUSEPORT on Node 20)",
+  },
+  {
+    case: 'bind',
+    runtimes: ['deno'],
+    lines: ['not ok 10 - with IPV6_V6ONLY it binds'],
+    reason: 'Deno sockets are always dual-stack: [::] also holds the IPv4 port (README: IPV6_V6ONLY on Deno)',
+  },
+  {
+    case: 'ipv6',
+    runtimes: ['deno'],
+    lines: ['not ok 10 - deadline'],
+    waitsFor: "IPv4 connect to the V6ONLY listener's port to fail",
+    reason: 'Deno sockets are always dual-stack: the V6ONLY listener accepts the IPv4 client (README: IPV6_V6ONLY on Deno)',
+  },
+  {
+    case: 'shutdown',
+    runtimes: ['deno'],
+    lines: ['not ok 24 - deadline'],
+    waitsFor: 'the reset',
+    reason: "Deno's close is always graceful: close() with unread data sends no RST (README: RST on Deno)",
+  },
+  {
+    case: 'tcp_client_pthread',
+    runtimes: ['bun'],
+    emccMajor: 6,
+    lines: [],
+    hangs: true,
+    reason: "emcc 6's pthread worker never starts on Bun: the program prints nothing until it is killed (README: pthread builds on Bun)",
+  },
+  {
+    case: 'tcp_client_pthread',
+    runtimes: ['deno'],
+    emccMajor: 3,
+    lines: [],
+    cannotRun: '__filename',
+    reason:
+      "emcc's pthread worker script uses __filename, which Deno does not define for it (README: pthread builds on Deno); the program's worker never starts",
+  },
+  {
+    case: 'epoll',
+    runtimes: ['deno'],
+    lines: ['not ok 34 - deadline'],
+    waitsFor: 'the reset',
+    reason: 'Deno exposes no SO_LINGER: close() with linger 0 sends no RST (README: RST on Deno)',
+  },
+];
+
+/** The emcc major version the artifacts come from (set once by the suite). */
+let emccMajor = 0;
+export function setEmccVersion(version: string | undefined): void {
+  emccMajor = Number(version?.split('.')[0] ?? 0);
+}
+
+/** The pinned deviations of `caseName` on `runtime` (for this emcc). */
+export function pinnedFor(caseName: string, runtime: RuntimeId): PinnedDeviation[] {
+  return PINNED_DEVIATIONS.filter(
+    (d) => d.case === caseName && d.runtimes.includes(runtime) && (d.emccMajor === undefined || d.emccMajor === emccMajor),
+  );
+}
+
+/** True if the program is pinned to hang without output on `runtime`. */
+export function pinnedHang(caseName: string, runtime: RuntimeId): boolean {
+  return pinnedFor(caseName, runtime).some((d) => d.hangs);
+}
+
+/** The pinned failing lines of `caseName` on `runtime` (empty if none), in TAP order. */
+export function pinnedLines(caseName: string, runtime: RuntimeId): string[] {
+  const number = (l: string) => Number(/^not ok (\d+)/.exec(l)?.[1] ?? 0);
+  return pinnedFor(caseName, runtime)
+    .flatMap((d) => d.lines)
+    .sort((a, b) => number(a) - number(b));
+}
+
+/** Why the program is pinned not to run at all on `runtime`, if it is (the stderr text). */
+export function pinnedCannotRun(caseName: string, runtime: RuntimeId): string | undefined {
+  return pinnedFor(caseName, runtime).find((d) => d.cannotRun)?.cannotRun;
+}
+
+/** What the program is pinned to be still waiting for when it ends at its deadline on `runtime`, if anything. */
+export function pinnedWait(caseName: string, runtime: RuntimeId): string | undefined {
+  return pinnedFor(caseName, runtime).find((d) => d.waitsFor)?.waitsFor;
+}
