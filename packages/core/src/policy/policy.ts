@@ -8,6 +8,7 @@ import { formatIPv4, formatIPv6, type SocketAddress } from '../address.js';
 import { E, fail } from '../errno.js';
 import { inCidr, normalizeHostname, parseCidr, parseIp, reachedAddress, unmap, type Cidr, type IpBytes } from './ip.js';
 import { resolveUnixPath } from './unix-path.js';
+import { validatePolicySpec } from './validate.js';
 
 /** An operation a rule can cover. */
 export type PolicyOperation = 'connect' | 'bind' | 'listen' | 'sendto' | 'accept';
@@ -91,6 +92,7 @@ export class NetworkPolicy {
   audit: ((denial: PolicyDenial) => void) | undefined;
 
   constructor(spec: PolicySpec, audit?: (denial: PolicyDenial) => void) {
+    validatePolicySpec(spec);
     this.rules = (spec.rules ?? []).map(compileRule);
     this.fallback = spec.default ?? 'allow';
     this.cwd = spec.cwd;
