@@ -70,6 +70,14 @@ mergeInto(LibraryManager.library, {
       var cb = RAWSOCK.callbacks[event];
       if (cb) cb(data);
     },
+    // Each socket stream has a node of its own (dup makes another): it
+    // leaves FS's name table with the stream, or every socket ever opened
+    // would stay reachable from there.
+    closeStream: function(fd) {
+      var stream = FS.getStream(fd);
+      FS.closeStream(fd);
+      if (stream && stream.node) FS.destroyNode(stream.node);
+    },
     track: function(fd) {
       var table = RAWSOCK.runtime.table;
       if (!table.has(fd)) return;
@@ -370,7 +378,7 @@ mergeInto(LibraryManager.library, {
   rawsock_close: function(fd) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
     var r = RAWSOCK.runtime.sys.close(fd);
-    FS.closeStream(fd);
+    RAWSOCK.closeStream(fd);
     return RAWSOCK.ret(r);
   },
 
@@ -449,7 +457,7 @@ mergeInto(LibraryManager.library, {
     var node = FS.createNode(RAWSOCK.root, 'epoll[' + (RAWSOCK.nextName++) + ']', 0, 0);
     node.epoll = { interest: new Map() };
     node.node_ops = RAWSOCK.node_ops;
-    var stream = FS.createStream({ path: node.name, node: node, flags: {{{ cDefine('O_RDWR') }}}, seekable: false, stream_ops: { close: function() { node.epoll.interest.clear(); } } });
+    var stream = FS.createStream({ path: node.name, node: node, flags: {{{ cDefine('O_RDWR') }}}, seekable: false, stream_ops: { close: function() { node.epoll.interest.clear(); FS.destroyNode(node); } } });
     return stream.fd;
   },
 

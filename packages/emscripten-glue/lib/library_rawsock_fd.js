@@ -53,7 +53,7 @@
         if (!stream) return;
         if (RAWSOCK.isSocket(fd)) {
           RAWSOCK.runtime.sys.close(fd);
-          FS.closeStream(fd);
+          RAWSOCK.closeStream(fd);
           return;
         }
         try { FS.close(stream); } catch (e) { if (!(e instanceof FS.ErrnoError)) throw e; }
