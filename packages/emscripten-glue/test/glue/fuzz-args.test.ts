@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NODES, buildNative, buildWasm, emccVersion, run, source } from './harness.js';
-import { OTHERS, artifactFor } from './other-runtimes.js';
+import { OTHERS, artifactFor, type OtherRuntime } from './other-runtimes.js';
 
 const emcc = emccVersion();
 const full = process.env.RAWSOCK_SOAK === 'full';
@@ -42,7 +42,7 @@ describe.skipIf(!emcc)(`bad arguments through the glue (emcc ${emcc})`, () => {
 
   for (const rt of RUNTIMES) {
     it(`${rt.name}: each fixed case gives Linux's errno (EFAULT, EINVAL, EMSGSIZE, ...)`, async () => {
-      const r = await run(rt.cmd, [...rt.args, artifactFor(rt, built.wasm), '10'], undefined, 60_000);
+      const r = await run(rt.cmd, [...rt.args, artifactFor(rt as OtherRuntime, built.wasm), '10'], undefined, 60_000);
       expect(r.stderr).not.toMatch(/RangeError|TypeError|Aborted|exception/i);
       const wasm = fixedLines(r.stdout);
       expect(wasm.length).toBe(native.length);
