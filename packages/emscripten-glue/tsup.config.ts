@@ -18,6 +18,9 @@ export default defineConfig([
     // tsup's own node: handling would mark them external before the plugin sees them.
     removeNodeProtocol: false,
     outExtension: () => ({ js: '.js' }),
+    // As a --pre-js the bundle runs where Module is in scope: check the
+    // network policy before main, so a bad RAWSOCK_POLICY stops the program.
+    footer: { js: "if (typeof Module !== 'undefined') RawsockRuntime.startup(Module);" },
     clean: false,
     dts: false,
   },

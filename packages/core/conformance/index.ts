@@ -7,6 +7,7 @@ import { deviationCases } from './cases/deviations.js';
 import { errorCases } from './cases/errors.js';
 import { ipv6Cases } from './cases/ipv6.js';
 import { optionCases } from './cases/options.js';
+import { policyCases } from './cases/policy.js';
 import { pollCases } from './cases/poll.js';
 import { tcpCases } from './cases/tcp.js';
 import { udpCases } from './cases/udp.js';
@@ -25,4 +26,5 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...optionCases,
   ...errorCases,
   ...deviationCases,
+  ...policyCases,
 ];

@@ -67,6 +67,14 @@ mergeInto(LibraryManager.library, {
       var cb = RAWSOCK.callbacks[event];
       if (cb) cb(data);
     },
+    // Each socket stream has a node of its own (dup makes another): it
+    // leaves FS's name table with the stream, or every socket ever opened
+    // would stay reachable from there.
+    closeStream: function(fd) {
+      var stream = FS.getStream(fd);
+      FS.closeStream(fd);
+      if (stream && stream.node) FS.destroyNode(stream.node);
+    },
     track: function(fd) {
       var table = RAWSOCK.runtime.table;
       if (!table.has(fd)) return;
@@ -104,28 +112,67 @@ mergeInto(LibraryManager.library, {
       return RAWSOCK.runtime.errno(FS.getStream(fd) ? -88 /* ENOTSOCK */ : -9 /* EBADF */);
     },
     bytes: function(ptr, len) {
-      return HEAPU8.subarray(ptr, ptr + len);
+      return HEAPU8.subarray(ptr >>> 0, (ptr >>> 0) + len);
+    },
+    // Linux's access checks: bytes at NULL or past wasm memory are EFAULT
+    // (wasm itself would read address 0, or a view cut short at the end).
+    // Pointers and lengths are unsigned, as size_t is.
+    fault: function(ptr, len) {
+      ptr = ptr >>> 0; len = len >>> 0;
+      return len > 0 && (ptr === 0 || ptr + len > HEAPU8.length);
+    },
+    efault: function() {
+      RAWSOCK.get();
+      return RAWSOCK.runtime.errno(-14 /* EFAULT */);
+    },
+    // A sockaddr in (move_addr_to_kernel): a length outside 0..128 is the
+    // core's EINVAL; within it, the bytes must be readable.
+    addrFault: function(addr, len) {
+      return len >= 0 && len <= 128 && RAWSOCK.fault(addr, len);
+    },
+    // A socklen_t/int out-pointer (*addrlen, *optlen) that cannot be read.
+    lenFault: function(ptr) {
+      return RAWSOCK.fault(ptr, 4);
     },
     // getsockname/getpeername: the address into the caller's buffer, its full length into *addrlen.
     nameCall: function(method, fd, addr, addrlenp) {
       var bad = RAWSOCK.check(fd); if (bad) return bad;
+      if (RAWSOCK.lenFault(addrlenp)) return RAWSOCK.efault();
       var sys = RAWSOCK.runtime.sys;
       var cap = HEAP32[addrlenp >> 2];
+      if (cap > 0 && !addr) return RAWSOCK.efault();
       var r = sys[method](fd, RAWSOCK.bytes(addr, Math.max(0, cap)), cap);
+      // Linux writes min(*addrlen, the address's length) bytes: those must fit.
+      if (r >= 0 && RAWSOCK.fault(addr, Math.min(cap, sys.out.addrlen))) return RAWSOCK.efault();
       if (r >= 0) HEAP32[addrlenp >> 2] = sys.out.addrlen;
       return RAWSOCK.ret(r);
     },
-    // A msghdr's iovecs as [{ base, len }], or null for an iovec count Linux refuses.
+    // A msghdr's iovecs as [{ base, len }], or -errno (Linux numbering) as
+    // copy_msghdr_from_user/import_iovec give it: EMSGSIZE past UIO_MAXIOV,
+    // EINVAL for a negative length, EFAULT for memory that is not there.
+    // The total is cut at MAX_RW_COUNT, as Linux cuts it.
     iovecs: function(msg) {
       var iov = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_iov }}}) >> 2];
-      var count = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_iovlen }}}) >> 2];
-      if (count < 0 || count > 1024 /* UIO_MAXIOV */) return null;
-      var list = [];
+      var count = HEAPU32[(msg + {{{ C_STRUCTS.msghdr.msg_iovlen }}}) >> 2];
+      if (count > 1024 /* UIO_MAXIOV */) return -90 /* EMSGSIZE */;
+      if (RAWSOCK.fault(iov, count * {{{ C_STRUCTS.iovec.__size__ }}})) return -14 /* EFAULT */;
+      var list = [], total = 0;
       for (var i = 0; i < count; i++) {
         var at = iov + i * {{{ C_STRUCTS.iovec.__size__ }}};
-        list.push({ base: HEAP32[(at + {{{ C_STRUCTS.iovec.iov_base }}}) >> 2], len: HEAP32[(at + {{{ C_STRUCTS.iovec.iov_len }}}) >> 2] });
+        var v = { base: HEAP32[(at + {{{ C_STRUCTS.iovec.iov_base }}}) >> 2], len: HEAP32[(at + {{{ C_STRUCTS.iovec.iov_len }}}) >> 2] };
+        if (v.len < 0) return -22 /* EINVAL */;
+        if (RAWSOCK.fault(v.base, v.len)) return -14 /* EFAULT */;
+        v.len = Math.min(v.len, 0x7ffff000 /* MAX_RW_COUNT */ - total);
+        total += v.len;
+        list.push(v);
       }
       return list;
+    },
+    // The msghdr checks both directions share: the header itself, msg_name's length, the iovecs.
+    msghdr: function(msg) {
+      if (RAWSOCK.fault(msg, {{{ C_STRUCTS.msghdr.__size__ }}})) return -14 /* EFAULT */;
+      if (HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_namelen }}}) >> 2] < 0) return -22 /* EINVAL */;
+      return RAWSOCK.iovecs(msg);
     },
     // fstat on a socket fd: S_IFSOCK, size 0 (what Linux reports).
     node_ops: {
@@ -166,12 +213,14 @@ mergeInto(LibraryManager.library, {
   __syscall_bind__deps: ['$RAWSOCK'],
   __syscall_bind: function(fd, addr, addrlen) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
+    if (RAWSOCK.addrFault(addr, addrlen)) return RAWSOCK.efault();
     return RAWSOCK.ret(RAWSOCK.runtime.sys.bind(fd, RAWSOCK.bytes(addr, Math.max(0, addrlen)), addrlen));
   },
 
   __syscall_connect__deps: ['$RAWSOCK'],
   __syscall_connect: function(fd, addr, addrlen) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
+    if (RAWSOCK.addrFault(addr, addrlen)) return RAWSOCK.efault();
     // A connect to a placeholder resolves the real name, then connects (EINPROGRESS).
     var fake = RAWSOCK.fakeName(addr, addrlen);
     if (fake) return RAWSOCK.ret(RAWSOCK.runtime.sys.connectName(fd, fake.name, fake.port, RAWSOCK.runtime.lookup));
@@ -190,7 +239,9 @@ mergeInto(LibraryManager.library, {
   __syscall_accept4: function(fd, addr, addrlenp, flags) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
     var sys = RAWSOCK.runtime.sys;
+    if (addr && RAWSOCK.lenFault(addrlenp)) return RAWSOCK.efault();
     var cap = addr ? HEAP32[addrlenp >> 2] : 0;
+    if (addr && RAWSOCK.addrFault(addr, Math.min(cap, 128))) return RAWSOCK.efault();
     var r = sys.accept4(fd, addr ? RAWSOCK.bytes(addr, Math.max(0, cap)) : null, cap, flags);
     if (r >= 0) RAWSOCK.track(r);
     if (r >= 0 && addr) HEAP32[addrlenp >> 2] = sys.out.addrlen;
@@ -210,6 +261,7 @@ mergeInto(LibraryManager.library, {
   __syscall_sendto__deps: ['$RAWSOCK'],
   __syscall_sendto: function(fd, buf, len, flags, addr, addrlen) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
+    if (RAWSOCK.fault(buf, len) || (addr && RAWSOCK.addrFault(addr, addrlen))) return RAWSOCK.efault();
     var fake = addr ? RAWSOCK.fakeName(addr, addrlen) : null;
     if (fake) return RAWSOCK.refuseFake(fake.name);
     return RAWSOCK.ret(RAWSOCK.runtime.sys.sendto(fd, RAWSOCK.bytes(buf, len), flags, addr ? RAWSOCK.bytes(addr, Math.max(0, addrlen)) : null, addr ? addrlen : 0));
@@ -218,8 +270,11 @@ mergeInto(LibraryManager.library, {
   __syscall_recvfrom__deps: ['$RAWSOCK'],
   __syscall_recvfrom: function(fd, buf, len, flags, addr, addrlenp) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
+    // Checked before receiving, so a bad pointer never costs the data (Linux would drop it).
+    if (RAWSOCK.fault(buf, len) || (addr && RAWSOCK.lenFault(addrlenp))) return RAWSOCK.efault();
     var sys = RAWSOCK.runtime.sys;
     var cap = addr ? HEAP32[addrlenp >> 2] : 0;
+    if (addr && RAWSOCK.addrFault(addr, Math.min(cap, 128))) return RAWSOCK.efault();
     var r = sys.recvfrom(fd, RAWSOCK.bytes(buf, len), flags, addr ? RAWSOCK.bytes(addr, Math.max(0, cap)) : null, cap);
     if (r >= 0 && addr) HEAP32[addrlenp >> 2] = sys.out.addrlen;
     return RAWSOCK.ret(r);
@@ -229,10 +284,13 @@ mergeInto(LibraryManager.library, {
   __syscall_sendmsg__deps: ['$RAWSOCK'],
   __syscall_sendmsg: function(fd, msg, flags) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
-    var list = RAWSOCK.iovecs(msg);
-    if (!list) return RAWSOCK.ret(-22 /* EINVAL */);
+    var list = RAWSOCK.msghdr(msg);
+    if (typeof list === 'number') return RAWSOCK.ret(list);
     var name = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_name }}}) >> 2];
-    var namelen = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_namelen }}}) >> 2];
+    // Linux cuts an over-long msg_namelen to sizeof(struct sockaddr_storage).
+    var namelen = Math.min(HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_namelen }}}) >> 2], 128);
+    if (name && RAWSOCK.fault(name, namelen)) return RAWSOCK.efault();
+    if (RAWSOCK.fault(HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_control }}}) >> 2] || 0, HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_controllen }}}) >> 2])) return RAWSOCK.efault();
     var total = list.reduce(function(n, v) { return n + v.len; }, 0);
     var data = new Uint8Array(total), off = 0;
     list.forEach(function(v) { data.set(HEAPU8.subarray(v.base, v.base + v.len), off); off += v.len; });
@@ -243,10 +301,11 @@ mergeInto(LibraryManager.library, {
   __syscall_recvmsg: function(fd, msg, flags) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
     var sys = RAWSOCK.runtime.sys;
-    var list = RAWSOCK.iovecs(msg);
-    if (!list) return RAWSOCK.ret(-22 /* EINVAL */);
+    var list = RAWSOCK.msghdr(msg);
+    if (typeof list === 'number') return RAWSOCK.ret(list);
     var name = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_name }}}) >> 2];
-    var namelen = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_namelen }}}) >> 2];
+    var namelen = Math.min(HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_namelen }}}) >> 2], 128);
+    if (name && RAWSOCK.fault(name, namelen)) return RAWSOCK.efault();
     var total = list.reduce(function(n, v) { return n + v.len; }, 0);
     var data = new Uint8Array(total);
     var r = sys.recvfrom(fd, data, flags, name ? RAWSOCK.bytes(name, Math.max(0, namelen)) : null, name ? namelen : 0);
@@ -268,7 +327,10 @@ mergeInto(LibraryManager.library, {
   __syscall_getsockopt: function(fd, level, name, optval, optlenp) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
     var sys = RAWSOCK.runtime.sys;
+    if (RAWSOCK.lenFault(optlenp)) return RAWSOCK.efault();
     var cap = HEAP32[optlenp >> 2];
+    // Linux writes min(*optlen, the value's length) bytes; no value is longer than 16.
+    if (cap > 0 && RAWSOCK.fault(optval, Math.min(cap, 16))) return RAWSOCK.efault();
     var r = sys.getsockopt(fd, level, name, RAWSOCK.bytes(optval, Math.max(0, cap)), cap);
     if (r >= 0) {
       HEAP32[optlenp >> 2] = sys.out.optlen;
@@ -293,6 +355,7 @@ mergeInto(LibraryManager.library, {
   rawsock_setsockopt__deps: ['$RAWSOCK'],
   rawsock_setsockopt: function(fd, level, name, optval, optlen) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
+    if (optlen > 0 && RAWSOCK.fault(optval, optlen)) return RAWSOCK.efault();
     return RAWSOCK.ret(RAWSOCK.runtime.sys.setsockopt(fd, level, name, RAWSOCK.bytes(optval, Math.max(0, optlen))));
   },
 
@@ -309,6 +372,7 @@ mergeInto(LibraryManager.library, {
   rawsock_socketpair__deps: ['$RAWSOCK'],
   rawsock_socketpair: function(domain, type, protocol, fdsp) {
     var fds = [0, 0];
+    if (RAWSOCK.fault(fdsp, 8)) return RAWSOCK.efault();
     var r = RAWSOCK.get().sys.socketpair(domain, type, protocol, fds);
     if (r >= 0) { HEAP32[fdsp >> 2] = fds[0]; HEAP32[(fdsp >> 2) + 1] = fds[1]; RAWSOCK.track(fds[0]); RAWSOCK.track(fds[1]); }
     return RAWSOCK.ret(r);
@@ -322,7 +386,7 @@ mergeInto(LibraryManager.library, {
   rawsock_close: function(fd) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
     var r = RAWSOCK.runtime.sys.close(fd);
-    FS.closeStream(fd);
+    RAWSOCK.closeStream(fd);
     return RAWSOCK.ret(r);
   },
 
@@ -340,6 +404,8 @@ mergeInto(LibraryManager.library, {
   rawsock_ioctl: function(fd, request, argp) {
     var bad = RAWSOCK.check(fd); if (bad) return bad;
     var sys = RAWSOCK.runtime.sys;
+    // FIONREAD writes an int, FIONBIO reads one.
+    if ((request === 0x541b || request === 0x5421) && RAWSOCK.fault(argp, 4)) return RAWSOCK.efault();
     var r = sys.ioctl(fd, request, argp ? HEAP32[argp >> 2] : 0);
     if (r >= 0 && request === 0x541b /* FIONREAD */ && argp) HEAP32[argp >> 2] = sys.out.value;
     return RAWSOCK.ret(r);
@@ -424,7 +490,7 @@ mergeInto(LibraryManager.library, {
     var node = FS.createNode(RAWSOCK.root, 'epoll[' + (RAWSOCK.nextName++) + ']', 0, 0);
     node.epoll = { interest: new Map() };
     node.node_ops = RAWSOCK.node_ops;
-    var stream = FS.createStream({ path: node.name, node: node, flags: {{{ cDefine('O_RDWR') }}}, seekable: false, stream_ops: { close: function() { node.epoll.interest.forEach(RAWSOCK_EPOLL.forget); node.epoll.interest.clear(); } } });
+    var stream = FS.createStream({ path: node.name, node: node, flags: {{{ cDefine('O_RDWR') }}}, seekable: false, stream_ops: { close: function() { node.epoll.interest.forEach(RAWSOCK_EPOLL.forget); node.epoll.interest.clear(); FS.destroyNode(node); } } });
     // FD_CLOEXEC of this fd (read and set by fcntl F_GETFD/F_SETFD).
     stream.rawsockCloexec = !!(flags & 0x80000);
     return stream.fd;
@@ -453,8 +519,8 @@ mergeInto(LibraryManager.library, {
     if (op !== 1 && op !== 3) return e(-22);
     if (op === 1 && has) return e(-17 /* EEXIST */);
     if (op === 3 && !has) return e(-2);
-    if (!ev) return e(-14 /* EFAULT */);
     var dataAt = _rawsock_epoll_layout(1);
+    if (RAWSOCK.fault(ev, dataAt + 8)) return e(-14 /* EFAULT */);
     RAWSOCK_EPOLL.forget(ep.interest.get(fd));
     // Linux checks readiness when an item is added or modified: what is ready then is reported once, even with EPOLLET.
     var w = { stream: target, events: HEAPU32[ev >> 2], lo: HEAPU32[(ev + dataAt) >> 2], hi: HEAPU32[(ev + dataAt + 4) >> 2], last: 0, armed: true, woken: true };
@@ -473,6 +539,7 @@ mergeInto(LibraryManager.library, {
     var ep = RAWSOCK_EPOLL.get(epfd);
     if (!ep || max <= 0) return e(-22);
     var size = _rawsock_epoll_layout(0), dataAt = _rawsock_epoll_layout(1), n = 0;
+    if (RAWSOCK.fault(out, max * size)) return e(-14 /* EFAULT */);
     ep.interest.forEach(function(w, fd) {
       if (n >= max) return;
       // A closed fd leaves every interest list (close(2) of the last reference).

@@ -58,7 +58,7 @@
         if (!stream) return;
         if (RAWSOCK.isSocket(fd)) {
           RAWSOCK.runtime.sys.close(fd);
-          FS.closeStream(fd);
+          RAWSOCK.closeStream(fd);
           return;
         }
         try { FS.close(stream); } catch (e) { if (!(e instanceof FS.ErrnoError)) throw e; }
@@ -75,11 +75,13 @@
       // here. Returns the byte count or -errno (Emscripten numbering).
       vectored: function(write, fd, iov, iovcnt) {
         if (iovcnt < 0 || iovcnt > 1024 /* UIO_MAXIOV */) return RAWSOCK.ret(-22 /* EINVAL */);
+        if (RAWSOCK.fault(iov, iovcnt * {{{ C_STRUCTS.iovec.__size__ }}})) return RAWSOCK.efault();
         var parts = [], total = 0;
         for (var i = 0; i < iovcnt; i++) {
           var at = iov + i * {{{ C_STRUCTS.iovec.__size__ }}};
           var part = { base: HEAP32[(at + {{{ C_STRUCTS.iovec.iov_base }}}) >> 2], len: HEAP32[(at + {{{ C_STRUCTS.iovec.iov_len }}}) >> 2] };
           if (part.len < 0) return RAWSOCK.ret(-22 /* EINVAL */);
+          if (RAWSOCK.fault(part.base, part.len)) return RAWSOCK.efault();
           parts.push(part);
           total += part.len;
         }

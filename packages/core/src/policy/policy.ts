@@ -7,6 +7,8 @@
 import { formatIPv4, formatIPv6, type SocketAddress } from '../address.js';
 import { E, fail } from '../errno.js';
 import { inCidr, normalizeHostname, parseCidr, parseIp, reachedAddress, unmap, type Cidr, type IpBytes } from './ip.js';
+import { resolveUnixPath } from './unix-path.js';
+import { validatePolicySpec } from './validate.js';
 
 /** An operation a rule can cover. */
 export type PolicyOperation = 'connect' | 'bind' | 'listen' | 'sendto' | 'accept';
@@ -33,6 +35,12 @@ export interface PolicySpec {
   readonly default?: 'allow' | 'deny';
   /** errno of a denied operation (default `'EACCES'`). */
   readonly denyWith?: 'EACCES' | 'ECONNREFUSED';
+  /**
+   * Directory relative unix socket paths are resolved against. Without it, a
+   * relative path (which could climb anywhere with `..`) counts as inside
+   * every deny prefix and outside every allow prefix.
+   */
+  readonly cwd?: string;
 }
 
 /** What the audit hook hears about each denied operation. */
@@ -75,6 +83,7 @@ function compileRule(rule: PolicyRule, index: number): CompiledRule {
 export class NetworkPolicy {
   private readonly rules: readonly CompiledRule[];
   private readonly fallback: 'allow' | 'deny';
+  private readonly cwd: string | undefined;
   /** errno a denied operation fails with. */
   readonly denyErrno: number;
   /** Host name → the addresses it resolved to the first time (DNS rebinding defence). */
@@ -83,8 +92,10 @@ export class NetworkPolicy {
   audit: ((denial: PolicyDenial) => void) | undefined;
 
   constructor(spec: PolicySpec, audit?: (denial: PolicyDenial) => void) {
+    validatePolicySpec(spec);
     this.rules = (spec.rules ?? []).map(compileRule);
     this.fallback = spec.default ?? 'allow';
+    this.cwd = spec.cwd;
     this.denyErrno = spec.denyWith === 'ECONNREFUSED' ? E.ECONNREFUSED : E.EACCES;
     this.audit = audit;
   }
@@ -124,7 +135,9 @@ export class NetworkPolicy {
   /** The verdict without side effects. */
   evaluate(op: PolicyOperation, address: SocketAddress): { allowed: boolean; rule: number } {
     let ip: IpBytes | undefined;
-    if (address.family !== 'unix') {
+    let path: string | undefined;
+    if (address.family === 'unix') path = resolveUnixPath(address.path, this.cwd);
+    else {
       const parsed = parseIp(address.address);
       if (!parsed) return { allowed: false, rule: -1 };
       // Where a connection or datagram really goes: 0.0.0.0 is this host.
@@ -132,18 +145,28 @@ export class NetworkPolicy {
     }
     for (let i = 0; i < this.rules.length; i++) {
       const r = this.rules[i] as CompiledRule;
-      if (matches(r, op, address, ip, this.pins)) return { allowed: r.action === 'allow', rule: i };
+      if (matches(r, op, address, ip, path, this.pins)) return { allowed: r.action === 'allow', rule: i };
     }
     return { allowed: this.fallback === 'allow', rule: -1 };
   }
 }
 
-function matches(r: CompiledRule, op: PolicyOperation, address: SocketAddress, ip: IpBytes | undefined, pins: ReadonlyMap<string, readonly IpBytes[]>): boolean {
+function matches(
+  r: CompiledRule,
+  op: PolicyOperation,
+  address: SocketAddress,
+  ip: IpBytes | undefined,
+  path: string | undefined,
+  pins: ReadonlyMap<string, readonly IpBytes[]>,
+): boolean {
   if (r.ops && !r.ops.has(op)) return false;
   if (address.family === 'unix') {
     // IP conditions never match a unix address; a unix prefix never matches an IP one.
     if (r.cidrs || r.hosts || r.ports) return false;
-    return r.unixPrefix === undefined || address.path.startsWith(r.unixPrefix);
+    if (r.unixPrefix === undefined || r.unixPrefix === '') return true;
+    // A relative path with no cwd could be anywhere: inside every deny prefix, outside every allow prefix.
+    if (path === undefined) return r.action === 'deny';
+    return path.startsWith(r.unixPrefix);
   }
   if (r.unixPrefix !== undefined || !ip) return false;
   if (r.ports && (address.port < r.ports[0] || address.port > r.ports[1])) return false;

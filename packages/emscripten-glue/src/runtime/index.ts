@@ -20,6 +20,7 @@ import type * as NodeProviderModule from '@rawsock/node';
 import { detectRuntime, type RuntimeName } from '../detect-runtime.js';
 import { runtimeNameSources, type NameFiles } from './name-sources.js';
 import { createNetdb, type Netdb } from './netdb.js';
+import { resolvePolicy } from './policy-env.js';
 
 /** What Module.rawsock may carry. */
 export interface RawsockModuleOptions {
@@ -91,14 +92,24 @@ function providerFor(options: RawsockModuleOptions): RawSocketProvider {
   throw new Error('[rawsock] cannot open sockets: no supported runtime (Node.js, Deno, Bun) was detected; pass Module.rawsock = { provider }');
 }
 
-function policyFromEnvironment(): string | undefined {
-  const g = globalThis as { process?: { env?: Record<string, string | undefined> } };
-  return g.process?.env?.RAWSOCK_POLICY || undefined;
+/** The policy resolved when the program started (see {@link startup}). */
+let started: ReturnType<typeof resolvePolicy> | undefined;
+
+/**
+ * Run by the bundle as the program loads (before main): resolves
+ * Module.rawsock.policy / RAWSOCK_POLICY so a malformed policy stops the
+ * program at once with a `[rawsock]` message, never running it unguarded.
+ */
+export function startup(module: { rawsock?: RawsockModuleOptions } | undefined): void {
+  started = resolvePolicy(module?.rawsock?.policy);
 }
 
 /** Builds the runtime; called once, on the first socket call. */
 export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}, abi: OptionAbi = LINUX_LP64_ABI): GlueRuntime {
-  const policy = options.policy ?? policyFromEnvironment();
+  const resolved = started ?? resolvePolicy(options.policy);
+  // eslint-disable-next-line no-console -- the one place an embedder learns the variable was not read
+  if (resolved.note) console.warn(`[rawsock] ${resolved.note}`);
+  const policy = resolved.policy;
   const provider = providerFor(options);
   const table = new SocketTable({
     provider,
