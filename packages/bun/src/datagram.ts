@@ -135,11 +135,13 @@ export class BunDatagram implements DatagramHandle {
     }
   }
 
-  private onHostError(error: Error): void {
+  private onHostError(error: Error | undefined): void {
     // Errors read from the socket's error queue (Bun enables IP_RECVERR) are
     // ICMP reports; Linux only surfaces those on a connected UDP socket, and
-    // this one never connects in the host.
-    if ((error as { errqueue?: boolean }).errqueue === true) return;
+    // this one never connects in the host. Bun 1.4 may also call the handler
+    // with no error at all (seen after a peer's port closed under load):
+    // nothing to report then either.
+    if (error == null || (error as { errqueue?: boolean }).errqueue === true) return;
     if (!this.closed) this.events?.onError(toErrno(error));
   }
 
