@@ -4,7 +4,7 @@
 // with emcc 6.x from the sid chroot). Artifacts are cached in bench/.cache
 // under a hash of their inputs, so a rerun builds nothing.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { root } from './paths.mjs';
@@ -48,6 +48,10 @@ function cached(name, inputs, file, make) {
   }
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
+  // Older builds of the same artifact are stale now.
+  for (const old of readdirSync(cacheDir)) {
+    if (old.startsWith(`${name}-`) && join(cacheDir, old) !== dir && !old.includes('.tmp-')) rmSync(join(cacheDir, old), { recursive: true, force: true });
+  }
   return out;
 }
 
