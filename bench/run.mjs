@@ -204,11 +204,11 @@ writeFileSync(
   svgPath,
   chart({
     title: `rawsock echo benchmark — ${results.date.slice(0, 10)}`,
-    subtitle: `${results.machine.nproc} cores (shared), ${results.machine.cpu}; medians of ${rounds} interleaved round(s) of ${seconds} s; Node ${results.versions.node20 ?? '?'} / ${results.versions.node26 ?? '?'}, ${results.versions.deno ?? 'Deno ?'}, ${results.versions.bun ? `Bun ${results.versions.bun}` : 'Bun ?'}`,
+    subtitle: `${results.machine.nproc} cores shared with other sessions, ${results.machine.cpu}; medians of ${rounds} interleaved round(s), ${seconds} s per load; Node ${results.versions.node20 ?? '?'} / ${results.versions.node26 ?? '?'}, ${(results.versions.deno ?? 'Deno ?').replace(/ \(.*/, '')}, Bun ${results.versions.bun ?? '?'}`,
     panels: [
-      ...LOADS.map((l) => ({ title: l.label, unit: l.unit, bars: measured.map((s) => ({ label: s.label, kind: s.kind, value: s.loads[l.id].median })) })),
-      { title: `idle memory, ${idleConns} conns`, unit: 'bytes per conn, lower is better — bars', bars: measured.map((s) => ({ label: s.label, kind: s.kind, value: s.idle.bytes_per_conn })) },
-    ].map((p) => (p.unit.startsWith('bytes') ? { ...p, unit: 'bytes/conn, lower is better' } : p)),
+      ...LOADS.map((l) => ({ title: l.label, unit: `${l.unit}, higher is better`, bars: measured.map((s) => ({ label: s.label, kind: s.kind, value: s.loads[l.id].median })) })),
+      { title: `idle memory, ${idleConns} conns`, unit: 'RSS bytes/conn, lower is better', bars: measured.map((s) => ({ label: s.label, kind: s.kind, value: s.idle.bytes_per_conn })) },
+    ],
   }),
 );
 writeFileSync(mdPath, markdown(results));
