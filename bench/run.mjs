@@ -204,7 +204,7 @@ writeFileSync(
   svgPath,
   chart({
     title: `rawsock echo benchmark — ${results.date.slice(0, 10)}`,
-    subtitle: `${results.machine.nproc} cores shared with other sessions, ${results.machine.cpu}; medians of ${rounds} interleaved round(s), ${seconds} s per load; Node ${results.versions.node20 ?? '?'} / ${results.versions.node26 ?? '?'}, ${(results.versions.deno ?? 'Deno ?').replace(/ \(.*/, '')}, Bun ${results.versions.bun ?? '?'}`,
+    subtitle: `${results.machine.nproc} cores shared with other sessions, ${results.machine.cpu}; medians of ${rounds} interleaved round(s), ${seconds} s per load; ${[results.versions.node20, results.versions.node26, results.versions.deno, results.versions.bun].filter(Boolean).join(', ')}`,
     panels: [
       ...LOADS.map((l) => ({ title: l.label, unit: `${l.unit}, higher is better`, bars: measured.map((s) => ({ label: s.label, kind: s.kind, value: s.loads[l.id].median })) })),
       { title: `idle memory, ${idleConns} conns`, unit: 'RSS bytes/conn, lower is better', bars: measured.map((s) => ({ label: s.label, kind: s.kind, value: s.idle.bytes_per_conn })) },

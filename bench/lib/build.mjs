@@ -107,9 +107,21 @@ export function wasmEcho(toolchain, backend) {
   return out;
 }
 
-/** Version lines of the tools and runtimes, for the report. */
+/** "name x.y.z" from a --version line (the line itself if it has no version). */
+function short(name, line) {
+  if (!line) return undefined;
+  const m = /(\d+\.\d+\.\d+)/.exec(line);
+  return m ? `${name} ${m[1]}` : line;
+}
+
+/** Versions of the tools and runtimes, for the report ("Node 20.20.2", "emcc 3.1.6", ...). */
 export function toolVersions(runtimes) {
-  const v = { gcc: tool('gcc', ['--version']), emcc: tool(process.env.EMCC || 'emcc', ['--version']), emccModern: modernEmccVersion() };
-  for (const [k, cmd] of Object.entries(runtimes)) v[k] = existsSync(cmd) ? tool(cmd, ['--version']) : undefined;
+  const names = { node20: 'Node', node26: 'Node', deno: 'Deno', bun: 'Bun' };
+  const v = {
+    gcc: short('gcc', tool('gcc', ['--version'])),
+    emcc: short('emcc', tool(process.env.EMCC || 'emcc', ['--version'])),
+    emccModern: short('emcc', modernEmccVersion()),
+  };
+  for (const [k, cmd] of Object.entries(runtimes)) v[k] = existsSync(cmd) ? short(names[k] ?? k, tool(cmd, ['--version'])) : undefined;
   return v;
 }

@@ -30,7 +30,7 @@ function verdict(t) {
 
 function machine(r) {
   const v = r.versions;
-  return `${r.date} on ${r.machine.nproc} cores (${r.machine.cpu}, Linux ${r.machine.kernel}; shared with other sessions, load average ${r.machine.loadavg.start.map((x) => x.toFixed(1)).join(' ')} at start). Node ${v.node20} and ${v.node26}, ${v.deno ?? 'no Deno'}, Bun ${v.bun ?? '—'}, ${v.gcc ?? 'no gcc'}, ${v.emcc ?? 'no emcc'}${v.emccModern ? `, ${v.emccModern}` : ''}. Medians of ${r.settings.rounds} interleaved round(s), ${r.settings.seconds} s per load (first 10% not counted); idle memory over ${r.settings.idleConns} connections.`;
+  return `${r.date} on ${r.machine.nproc} cores (${r.machine.cpu}, Linux ${r.machine.kernel}; shared with other sessions, load average ${r.machine.loadavg.start.map((x) => x.toFixed(1)).join(' ')} at start). ${[v.node20, v.node26, v.deno, v.bun, v.gcc, v.emcc, v.emccModern].filter(Boolean).join(', ')}. Medians of ${r.settings.rounds} interleaved round(s), ${r.settings.seconds} s per load (first 10% not counted); idle memory over ${r.settings.idleConns} connections.`;
 }
 
 export function textTable(results) {
