@@ -1,9 +1,12 @@
 // Per-call costs through core's SocketSyscalls with the NodeProvider (the
 // path every rawsock syscall of a wasm program takes): a non-blocking recv
-// that returns EAGAIN, and poll(2) over 1,000 idle connected fds.
+// that returns EAGAIN, and poll(2) over 1,000 idle connected fds. Also one
+// round trip through the worker bridge (@rawsock/node/sync: a synchronous
+// call answered by the socket worker, SharedArrayBuffer + Atomics.wait).
 // Prints one JSON object. Usage: node bench/micro.mjs [--iterations N]
 import { SocketSyscalls, SocketTable } from '@rawsock/core';
 import { NodeProvider } from '@rawsock/node';
+import { createSyncSockets } from '@rawsock/node/sync';
 
 const AF_INET = 2, SOCK_STREAM = 1, SOCK_NONBLOCK = 0x800, POLLIN = 1, POLLOUT = 4;
 const EAGAIN = -11, EINPROGRESS = -115;
@@ -83,6 +86,26 @@ let ready = -1;
 const pollNs = nsPerCall(Math.max(100, Math.floor(iterations / 100)), () => (ready = sys.poll(requests, revents)));
 if (ready !== 0) throw new Error(`poll over idle fds found ${ready} ready`);
 
-console.log(JSON.stringify({ ok: true, node: process.versions.node, recv_eagain_ns: Math.round(recvNs), poll_fds: requests.length, poll_ns: Math.round(pollNs), poll_ns_per_fd: Math.round((pollNs / requests.length) * 10) / 10 }));
+// The bridge: a non-blocking recv that says EAGAIN, answered by the worker.
+const bridge = createSyncSockets();
+const ufd = bridge.socket('ipv4', 'dgram', { nonBlocking: true }).value;
+if (ufd === undefined || !bridge.bind(ufd, { family: 'ipv4', address: '127.0.0.1', port: 0 }).ok) throw new Error('bridge: socket/bind failed');
+let answer;
+const bridgeNs = nsPerCall(Math.max(200, Math.floor(iterations / 20)), () => (answer = bridge.recv(ufd, 64)));
+if (answer.ok || answer.errno !== 11) throw new Error(`bridge recv on an idle socket: ${JSON.stringify(answer)}`);
+bridge.close(ufd);
+await bridge.terminate();
+
+console.log(
+  JSON.stringify({
+    ok: true,
+    node: process.versions.node,
+    recv_eagain_ns: Math.round(recvNs),
+    poll_fds: requests.length,
+    poll_ns: Math.round(pollNs),
+    poll_ns_per_fd: Math.round((pollNs / requests.length) * 10) / 10,
+    bridge_roundtrip_us: Math.round(bridgeNs / 100) / 10,
+  }),
+);
 for (const f of [fd, ...idle, lfd]) sys.close(f);
 process.exit(0);

@@ -189,6 +189,7 @@ const results = {
     recv_eagain_ns: median(okMicros.map((m) => m.recv_eagain_ns)),
     poll_fds: okMicros[0]?.poll_fds,
     poll_ns: median(okMicros.map((m) => m.poll_ns)),
+    bridge_roundtrip_us: median(okMicros.map((m) => m.bridge_roundtrip_us)),
     node: okMicros[0]?.node,
     runs: micros,
   },
@@ -245,7 +246,8 @@ if (smoke) {
     }
     check(typeof s.idle.bytes_per_conn === 'number', `${s.id} holds ${idleConns} idle connections${s.idle.errors.length ? `: ${s.idle.errors.join('; ')}` : ''}`);
   }
-  check(typeof results.micro.recv_eagain_ns === 'number' && typeof results.micro.poll_ns === 'number', `micro costs measured: ${JSON.stringify(micros)}`);
+  const mc = results.micro;
+  check([mc.recv_eagain_ns, mc.poll_ns, mc.bridge_roundtrip_us].every((x) => typeof x === 'number'), `micro costs measured: ${JSON.stringify(micros)}`);
   const back = JSON.parse(readFileSync(jsonPath, 'utf8'));
   check(back.subjects.length === subjects.length + skipped.length && Array.isArray(back.targets), 'results.json is well-formed');
   check(/^<svg [^>]*>[\s\S]*<\/svg>\n$/.test(readFileSync(svgPath, 'utf8')), 'results.svg is an SVG document');

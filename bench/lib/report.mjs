@@ -39,7 +39,7 @@ export function textTable(results) {
   const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const out = [machine(results), '', line(HEAD), widths.map((w) => '-'.repeat(w)).join('  '), ...rows(results).map(line), ''];
   for (const s of results.subjects.filter((x) => x.status === 'skipped')) out.push(`skipped ${s.label}: ${s.reason}`);
-  out.push('', `recv → EAGAIN: ${num(results.micro.recv_eagain_ns)} ns/call; poll over ${results.micro.poll_fds} idle fds: ${num(results.micro.poll_ns)} ns/call (core SocketSyscalls + NodeProvider, Node ${results.micro.node})`, '', 'targets:');
+  out.push('', `recv → EAGAIN: ${num(results.micro.recv_eagain_ns)} ns/call; poll over ${results.micro.poll_fds} idle fds: ${num(results.micro.poll_ns)} ns/call (core SocketSyscalls + NodeProvider, Node ${results.micro.node}); worker-bridge round trip: ${num(results.micro.bridge_roundtrip_us, 1)} µs`, '', 'targets:');
   for (const t of results.targets) out.push(`  ${t.name}: ${verdict(t)}${t.note ? ` [${t.note}]` : ''}`);
   return out.join('\n');
 }
@@ -57,7 +57,7 @@ export function markdown(results) {
   const skipped = results.subjects.filter((x) => x.status === 'skipped');
   if (skipped.length) out.push(...skipped.map((s) => `- not measured: ${s.label} — ${s.reason}`), '');
   out.push(
-    `Per call, through core's \`SocketSyscalls\` with the NodeProvider on Node ${results.micro.node}: a non-blocking \`recv\` that returns EAGAIN costs ${num(results.micro.recv_eagain_ns)} ns; \`poll\` over ${results.micro.poll_fds} idle fds costs ${num(results.micro.poll_ns)} ns (${num(results.micro.poll_ns / results.micro.poll_fds, 1)} ns per fd).`,
+    `Per call, through core's \`SocketSyscalls\` with the NodeProvider on Node ${results.micro.node}: a non-blocking \`recv\` that returns EAGAIN costs ${num(results.micro.recv_eagain_ns)} ns; \`poll\` over ${results.micro.poll_fds} idle fds costs ${num(results.micro.poll_ns)} ns (${num(results.micro.poll_ns / results.micro.poll_fds, 1)} ns per fd). One round trip through the worker bridge (\`@rawsock/node/sync\`, a non-blocking \`recv\` answered by the socket worker) costs ${num(results.micro.bridge_roundtrip_us, 1)} µs.`,
     '',
     '| target (issue 6) | this run |',
     '| --- | --- |',
