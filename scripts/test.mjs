@@ -127,6 +127,11 @@ runtimeTests('core conformance on Bun (MemoryProvider)', bin('bun'), ['test', '.
 runtimeTests('BunProvider on Bun (conformance + provider)', bin('bun'), ['test', './packages/bun/test/'], bunCounts);
 // The narrowest Deno permissions the tests need are listed in packages/deno/deno.json's test task.
 runtimeTests('DenoProvider on Deno (conformance + provider)', join(root, 'node_modules', 'deno', 'deno'), ['task', 'test'], denoCounts, join(root, 'packages', 'deno'));
+// The benchmark's smoke: every echo subject answers every load; nothing about speed.
+runtimeTests('bench smoke (every subject answers every load)', node26, [join(root, 'bench', 'run.mjs'), '--smoke'], (out) => {
+  const m = /^bench smoke: (\d+) passed, (\d+) failed, (\d+) skipped$/m.exec(out);
+  return m ? { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3]) } : undefined;
+});
 step('built packages load (ESM and CJS), Node 20', node20, [join(root, 'scripts', 'smoke-dist.mjs')]);
 step('built packages load (ESM and CJS), Node 26', node26, [join(root, 'scripts', 'smoke-dist.mjs')]);
 

@@ -138,7 +138,9 @@ export class BunDatagram implements DatagramHandle {
   }
 
   private onHostError(error: Error | undefined): void {
-    if (this.closed || !error) return;
+    // Bun 1.4 may call the handler with no error at all (seen after a peer's
+    // port closed under load): nothing to report then.
+    if (this.closed || error == null) return;
     // Errors a receive reports (Bun enables IP_RECVERR, so the socket's error
     // queue surfaces there) are ICMP reports for a datagram sent earlier:
     // the core decides whether the program hears them.

@@ -219,9 +219,28 @@ export class ErrnoError extends Error {
   }
 }
 
+/**
+ * The errnos a non-blocking program meets on every idle poll of a socket.
+ * Capturing a stack trace costs microseconds, more than the rest of the
+ * syscall, and core's ErrnoErrors never leave a syscall (it returns -errno),
+ * so these are made without one. Error.stackTraceLimit is honoured by V8
+ * (Node, Deno) and JavaScriptCore (Bun).
+ */
+const WOULD_BLOCK: ReadonlySet<number> = new Set([E.EAGAIN, E.EINPROGRESS, E.EALREADY]);
+const errorClass = Error as { stackTraceLimit?: number };
+
 /** Throws an {@link ErrnoError}; typed `never` so it narrows control flow. */
 export function fail(errno: number, message?: string): never {
-  throw new ErrnoError(errno, message);
+  if (!WOULD_BLOCK.has(errno)) throw new ErrnoError(errno, message);
+  const limit = errorClass.stackTraceLimit;
+  errorClass.stackTraceLimit = 0;
+  let error: ErrnoError;
+  try {
+    error = new ErrnoError(errno, message);
+  } finally {
+    errorClass.stackTraceLimit = limit;
+  }
+  throw error;
 }
 
 /**

@@ -178,6 +178,7 @@ export class SocketSyscalls {
       const s = this.table.get(fd);
       this.out.msgFlags = 0;
       if (s instanceof DatagramSocket) {
+        if (s.recvWouldBlock()) return -E.EAGAIN;
         const r = s.recv(buf, flags);
         if (r.truncated) this.out.msgFlags |= MSG_TRUNC;
         // An unnamed unix sender has no address at all: msg_namelen 0 (unix_copy_addr).
@@ -185,6 +186,7 @@ export class SocketSyscalls {
         if (addrOut) this.out.addrlen = unnamed ? 0 : writeSockaddr(r.from, addrOut, addrOutLen);
         return r.result;
       }
+      if (s.recvWouldBlock(buf)) return -E.EAGAIN;
       const n = s.recv(buf, flags);
       // Stream sockets report no source address (Linux leaves msg_namelen 0).
       if (addrOut) this.out.addrlen = 0;

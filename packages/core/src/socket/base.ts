@@ -36,6 +36,8 @@ export type ReadinessWatcher = (mask: number) => void;
  */
 export class ReadinessHub {
   private dirty = new Set<SocketBase>();
+  /** The set flushed last time, emptied, reused as the next `dirty` (no allocation per flush). */
+  private spare = new Set<SocketBase>();
   private scheduled = false;
 
   mark(socket: SocketBase): void {
@@ -50,8 +52,14 @@ export class ReadinessHub {
   private flush(): void {
     this.scheduled = false;
     const list = this.dirty;
-    this.dirty = new Set();
-    for (const socket of list) socket.notifyWatchers();
+    // Marks made by the watchers below go into the other set (and a new flush).
+    this.dirty = this.spare;
+    try {
+      for (const socket of list) socket.notifyWatchers();
+    } finally {
+      list.clear();
+      this.spare = list;
+    }
   }
 }
 
@@ -140,9 +148,16 @@ export abstract class SocketBase {
   }
 
   notifyWatchers(): void {
-    if (!this.watchers) return;
+    const watchers = this.watchers;
+    if (!watchers || watchers.size === 0) return;
     const mask = this.pollMask();
-    for (const w of [...this.watchers]) w(mask);
+    if (watchers.size === 1) {
+      // The usual case, one event loop watching: call it without copying the
+      // set (returning at once, so a watcher it adds is not called, as below).
+      for (const w of watchers) return w(mask);
+    }
+    // A copy: watchers may add or remove watchers while being called.
+    for (const w of [...watchers]) w(mask);
   }
 
   /** Throws the policy's errno (and audits) if `op` on `address` is denied. */

@@ -244,6 +244,11 @@ export class DatagramSocket extends SocketBase {
     return data.byteLength;
   }
 
+  /** True when recvfrom(2) could only say EAGAIN (nothing queued, no error): answered without a throw. */
+  recvWouldBlock(): boolean {
+    return this.pendingError === 0 && this.rx.peek() === undefined;
+  }
+
   /** recvfrom(2). Throws EAGAIN when no datagram is queued. */
   recv(dest: Uint8Array, flags: number): DatagramReceipt {
     const next = this.rx.peek();

@@ -448,6 +448,16 @@ export class StreamSocket extends SocketBase {
     return n;
   }
 
+  /**
+   * True when recv(2) into `dest` could only say EAGAIN: connected, nothing
+   * queued, no EOF, error or shutdown to report. The syscall layer then
+   * answers without throwing — the last recv of every drained socket in an
+   * event loop. Any other case goes through {@link recv}.
+   */
+  recvWouldBlock(dest: Uint8Array): boolean {
+    return this.state === 'connected' && this.rx.length === 0 && dest.byteLength > 0 && !this.peerEnded && this.pendingError === 0 && !this.shutRd;
+  }
+
   /** recv(2) on a stream: bytes copied (0 = EOF); throws EAGAIN and friends. */
   recv(dest: Uint8Array, flags: number): number {
     switch (this.state) {

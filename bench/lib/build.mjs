@@ -1,0 +1,127 @@
+// Builds what the benchmark runs, once per content: the native load
+// generator and echo server (gcc), and the wasm echo servers (rawsock-emcc
+// with the system emcc; rawsock-emcc and Emscripten's own -sNODERAWSOCKETS
+// with emcc 6.x from the sid chroot). Artifacts are cached in bench/.cache
+// under a hash of their inputs, so a rerun builds nothing.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { root } from './paths.mjs';
+
+const cacheDir = join(root, 'bench', '.cache');
+const src = (name) => join(root, 'bench', 'src', name);
+const glue = join(root, 'packages', 'emscripten-glue');
+const modernEmcc = join(root, 'scripts', 'emcc-modern');
+
+/** A build that cannot happen here: the runner skips its subjects and says why. */
+export class Unavailable extends Error {}
+
+function hashOf(parts) {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(existsSync(p) ? readFileSync(p) : String(p)).update('\0');
+  return h.digest('hex').slice(0, 12);
+}
+
+function tool(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0].trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** `make(outDir)` runs only when the hashed inputs changed; returns join(dir, file). */
+function cached(name, inputs, file, make) {
+  const dir = join(cacheDir, `${name}-${hashOf(inputs)}`);
+  const out = join(dir, file);
+  if (existsSync(out)) return out;
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  try {
+    make(tmp);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    const text = `${e.stderr ?? ''}`.trim().split('\n').slice(-3).join(' | ') || e.message;
+    throw new Unavailable(`${name} did not build: ${text}`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+  // Older builds of the same artifact are stale now.
+  for (const old of readdirSync(cacheDir)) {
+    if (old.startsWith(`${name}-`) && join(cacheDir, old) !== dir && !old.includes('.tmp-')) rmSync(join(cacheDir, old), { recursive: true, force: true });
+  }
+  return out;
+}
+
+function gcc(name) {
+  const version = tool('gcc', ['--version']);
+  if (!version) throw new Unavailable('gcc is not installed');
+  return cached(name, [src(`${name}.c`), version, '-O2'], name, (dir) =>
+    execFileSync('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', join(dir, name), src(`${name}.c`)], { stdio: 'pipe' }));
+}
+
+export const loadgen = () => gcc('loadgen');
+export const nativeEcho = () => gcc('echo_native');
+
+/** The version line of the emcc 6.x chroot, or undefined when it is not set up (never sets it up). */
+export function modernEmccVersion() {
+  if (!existsSync('/var/cache/rawsock/sid-root/.rawsock-ready')) return undefined;
+  return tool(modernEmcc, ['--version']);
+}
+
+const glueInputs = () => [
+  join(glue, 'lib', 'library_rawsock.js'),
+  join(glue, 'lib', 'library_rawsock_fd.js'),
+  join(glue, 'lib', 'rawsock_shim.c'),
+  join(glue, 'dist', 'rawsock-runtime.js'),
+  join(glue, 'dist', 'index.js'),
+];
+
+/**
+ * The event-driven echo as wasm. `toolchain`: 'system' (emcc on PATH, -O1:
+ * Debian's 3.1.6 fails at -O2) or 'modern' (emcc 6.x, -O2). `backend`:
+ * 'rawsock' (rawsock-emcc) or 'noderawsockets' (plain emcc -sNODERAWSOCKETS).
+ * Returns the .js artifact (a .cjs copy sits beside it for Deno).
+ */
+export function wasmEcho(toolchain, backend) {
+  const emcc = toolchain === 'modern' ? modernEmcc : process.env.EMCC || 'emcc';
+  const version = toolchain === 'modern' ? modernEmccVersion() : tool(emcc, ['--version']);
+  if (!version) {
+    throw new Unavailable(toolchain === 'modern' ? 'emcc 6.x chroot not set up (scripts/emcc-modern.sh setup)' : `${emcc} is not installed`);
+  }
+  if (backend === 'rawsock' && !existsSync(join(glue, 'dist', 'rawsock-runtime.js'))) throw new Unavailable('glue not built (npm run build)');
+  const opt = toolchain === 'modern' ? '-O2' : '-O1';
+  const name = `echo_${backend}_${toolchain}`;
+  const inputs = [src('echo_event.c'), version, opt, ...(backend === 'rawsock' ? glueInputs() : [])];
+  const out = cached(name, inputs, `${name}.js`, (dir) => {
+    const target = join(dir, `${name}.js`);
+    if (backend === 'rawsock') {
+      execFileSync(process.execPath, [join(glue, 'bin', 'rawsock-emcc.mjs'), src('echo_event.c'), opt, '-o', target], { stdio: 'pipe', env: { ...process.env, EMCC: emcc } });
+    } else {
+      execFileSync(emcc, [src('echo_event.c'), opt, '-sNODERAWSOCKETS', '-o', target], { stdio: 'pipe' });
+    }
+    copyFileSync(target, join(dir, `${name}.cjs`));
+  });
+  return out;
+}
+
+/** "name x.y.z" from a --version line (the line itself if it has no version). */
+function short(name, line) {
+  if (!line) return undefined;
+  const m = /(\d+\.\d+\.\d+)/.exec(line);
+  return m ? `${name} ${m[1]}` : line;
+}
+
+/** Versions of the tools and runtimes, for the report ("Node 20.20.2", "emcc 3.1.6", ...). */
+export function toolVersions(runtimes) {
+  const names = { node20: 'Node', node26: 'Node', deno: 'Deno', bun: 'Bun' };
+  const v = {
+    gcc: short('gcc', tool('gcc', ['--version'])),
+    emcc: short('emcc', tool(process.env.EMCC || 'emcc', ['--version'])),
+    emccModern: short('emcc', modernEmccVersion()),
+  };
+  for (const [k, cmd] of Object.entries(runtimes)) v[k] = existsSync(cmd) ? short(names[k] ?? k, tool(cmd, ['--version'])) : undefined;
+  return v;
+}

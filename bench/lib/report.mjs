@@ -1,0 +1,68 @@
+// The run as text (stdout) and as Markdown (README's Performance section).
+
+const num = (v, digits = 0) => (v === undefined || v === null ? '—' : Number(v).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+
+function rows(results) {
+  return results.subjects
+    .filter((s) => s.status === 'measured')
+    .map((s) => [
+      s.label,
+      num(s.loads.pp50.median),
+      num(s.loads.pp50.p50_us),
+      num(s.loads.pp50.p99_us),
+      num(s.loads.pp1.median),
+      num(s.loads.bulk.median),
+      num(s.loads.churn.median),
+      num(s.loads.udp.median),
+      num(s.idle.bytes_per_conn),
+    ]);
+}
+const HEAD = ['subject', '50c msgs/s', 'p50 µs', 'p99 µs', '1c msgs/s', 'bulk MB/s', 'churn conns/s', 'UDP dgrams/s', 'idle B/conn'];
+
+function verdict(t) {
+  if (t.value === undefined) return 'not measured';
+  const v = t.unit === '×' ? `${t.value.toFixed(2)}×` : `${t.value.toFixed(1)} ${t.unit}`;
+  const goal = t.unit === '×' ? `≥ ${t.target}×` : `≤ ${t.target} ${t.unit}`;
+  if (t.pass) return `${v} (target ${goal}): meets`;
+  const by = t.unit === '×' ? `${Math.round((1 - t.value / t.target) * 100)}% short` : `${(t.value - t.target).toFixed(1)} ${t.unit} over`;
+  return `${v} (target ${goal}): MISSES, ${by}`;
+}
+
+function machine(r) {
+  const v = r.versions;
+  return `${r.date} on ${r.machine.nproc} cores (${r.machine.cpu}, Linux ${r.machine.kernel}; shared with other sessions, load average ${r.machine.loadavg.start.map((x) => x.toFixed(1)).join(' ')} at start). ${[v.node20, v.node26, v.deno, v.bun, v.gcc, v.emcc, v.emccModern].filter(Boolean).join(', ')}. Medians of ${r.settings.rounds} interleaved round(s), ${r.settings.seconds} s per load (first 10% not counted); idle memory over ${r.settings.idleConns} connections.`;
+}
+
+export function textTable(results) {
+  const all = [HEAD, ...rows(results)];
+  const widths = HEAD.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const out = [machine(results), '', line(HEAD), widths.map((w) => '-'.repeat(w)).join('  '), ...rows(results).map(line), ''];
+  for (const s of results.subjects.filter((x) => x.status === 'skipped')) out.push(`skipped ${s.label}: ${s.reason}`);
+  out.push('', `recv → EAGAIN: ${num(results.micro.recv_eagain_ns)} ns/call; poll over ${results.micro.poll_fds} idle fds: ${num(results.micro.poll_ns)} ns/call (core SocketSyscalls + NodeProvider, Node ${results.micro.node}); worker-bridge round trip: ${num(results.micro.bridge_roundtrip_us, 1)} µs`, '', 'targets:');
+  for (const t of results.targets) out.push(`  ${t.name}: ${verdict(t)}${t.note ? ` [${t.note}]` : ''}`);
+  return out.join('\n');
+}
+
+export function markdown(results) {
+  const md = (r) => `| ${r.join(' | ')} |`;
+  const out = [
+    `Measured ${machine(results)}`,
+    '',
+    md(HEAD),
+    md(HEAD.map((_, i) => (i === 0 ? '---' : '---:'))),
+    ...rows(results).map(md),
+    '',
+  ];
+  const skipped = results.subjects.filter((x) => x.status === 'skipped');
+  if (skipped.length) out.push(...skipped.map((s) => `- not measured: ${s.label} — ${s.reason}`), '');
+  out.push(
+    `Per call, through core's \`SocketSyscalls\` with the NodeProvider on Node ${results.micro.node}: a non-blocking \`recv\` that returns EAGAIN costs ${num(results.micro.recv_eagain_ns)} ns; \`poll\` over ${results.micro.poll_fds} idle fds costs ${num(results.micro.poll_ns)} ns (${num(results.micro.poll_ns / results.micro.poll_fds, 1)} ns per fd). One round trip through the worker bridge (\`@rawsock/node/sync\`, a non-blocking \`recv\` answered by the socket worker) costs ${num(results.micro.bridge_roundtrip_us, 1)} µs.`,
+    '',
+    '| target (issue 6) | this run |',
+    '| --- | --- |',
+    ...results.targets.map((t) => `| ${t.name}${t.note ? ` (${t.note})` : ''} | ${verdict(t)} |`),
+    '',
+  );
+  return out.join('\n');
+}
