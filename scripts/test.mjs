@@ -122,6 +122,8 @@ runtimeTests('BunProvider on Bun (conformance + provider)', bin('bun'), ['test',
 runtimeTests('DenoProvider on Deno (conformance + provider)', join(root, 'node_modules', 'deno', 'deno'), ['task', 'test'], denoCounts, join(root, 'packages', 'deno'));
 step('built packages load (ESM and CJS), Node 20', node20, [join(root, 'scripts', 'smoke-dist.mjs')]);
 step('built packages load (ESM and CJS), Node 26', node26, [join(root, 'scripts', 'smoke-dist.mjs')]);
+// The API reference: typedoc.json treats warnings (an undocumented export, a broken link) as errors.
+step('API reference builds without warnings (npm run docs)', bin('typedoc'), []);
 // Every example in examples/ is built and run, and its output checked (one count per example and runtime).
 const exampleCounts = (out) => {
   const m = /^(\d+) passed, (\d+) failed$/m.exec(out);

@@ -66,6 +66,7 @@ export interface SocketTableOptions {
 
 /** One requested fd in a poll set. */
 export interface PollRequest {
+  /** The fd to check. */
   readonly fd: number;
   /** Events of interest (POLLIN, POLLOUT, ...). */
   readonly events: number;
@@ -76,9 +77,12 @@ interface FdEntry {
   cloexec: boolean;
 }
 
+/** A socket of either kind the table holds. */
 export type AnySocket = StreamSocket | DatagramSocket;
 
+/** The fd table: every socket by fd, with the calls that create, find, poll and close them. {@link RawSockets} and {@link SocketSyscalls} are views over one table. */
 export class SocketTable {
+  /** @internal The shared state sockets reach (provider, limits, policy, bind registry). */
   readonly context: CoreContext;
   private readonly fds = new Map<number, FdEntry>();
   private readonly firstFd: number;
@@ -173,7 +177,16 @@ export class SocketTable {
    * fd. When the table is full it fails with EMFILE before taking, so the
    * connection stays queued for a later accept, as on Linux.
    */
-  accept(fd: number, nonBlocking: boolean, cloexec: boolean): { fd: number; socket: StreamSocket } {
+  accept(
+    fd: number,
+    nonBlocking: boolean,
+    cloexec: boolean,
+  ): {
+    /** The new connection's fd. */
+    fd: number;
+    /** Its socket. */
+    socket: StreamSocket;
+  } {
     const listener = this.stream(fd, E.EOPNOTSUPP);
     if (this.fds.size >= this.context.limits.maxSockets) {
       if (listener.state !== 'listening') fail(E.EINVAL);
@@ -184,7 +197,7 @@ export class SocketTable {
     return { fd: this.install(socket, cloexec), socket };
   }
 
-  /** Puts a socket in the table at the lowest free fd; throws EMFILE when full. */
+  /** @internal Puts a socket in the table at the lowest free fd; throws EMFILE when full. */
   install(socket: SocketBase, cloexec = false, fd?: number): number {
     if (this.fds.size >= this.context.limits.maxSockets) fail(E.EMFILE);
     const n = fd ?? this.allocateFd?.() ?? this.lowestFree(this.firstFd);
@@ -226,6 +239,7 @@ export class SocketTable {
     return entry.cloexec;
   }
 
+  /** Sets or clears FD_CLOEXEC on `fd`. Throws ErrnoError EBADF. */
   setCloexec(fd: number, on: boolean): void {
     const entry = this.fds.get(fd);
     if (!entry) fail(E.EBADF);

@@ -36,6 +36,7 @@ export function assertDeno(): void {
   }
 }
 
+/** Options for {@link DenoProvider}. */
 export interface DenoProviderOptions {
   /**
    * Called with Deno's own message each time a host error becomes an errno,
@@ -46,8 +47,15 @@ export interface DenoProviderOptions {
   readonly onHostError?: HostErrorSink;
 }
 
+export type { HostErrorSink } from './errors.ts';
+
+/**
+ * The rawsock provider for Deno, over Deno.listen, Deno.connect and Deno.listenDatagram. Throws an Error
+ * naming the right package when constructed on another runtime.
+ */
 export class DenoProvider implements RawSocketProvider {
   readonly name = 'deno';
+  /** What Deno offers; core answers EOPNOTSUPP/ENOPROTOOPT/EAFNOSUPPORT for the rest. */
   readonly capabilities: ProviderCapabilities;
   private readonly deno: DenoNamespace;
   private readonly errors: ErrorMapper;
@@ -78,6 +86,7 @@ export class DenoProvider implements RawSocketProvider {
   }
 }
 
+/** Creates a {@link DenoProvider} (same as `new DenoProvider(options)`). */
 export function createDenoProvider(options?: DenoProviderOptions): DenoProvider {
   return new DenoProvider(options);
 }

@@ -19,7 +19,9 @@ export interface SyncWorkerData {
 export interface SyncSocketsOptions {
   /** Largest single transfer through the bridge (default 1 MiB). */
   readonly payloadBytes?: number;
+  /** Limits for the worker's socket table (see CoreLimits). */
   readonly limits?: Partial<CoreLimits>;
+  /** Network policy for the worker's table: a spec or presets such as `'loopback-only'`. */
   readonly policy?: PolicySpec | string;
   /** How long to wait for the worker to start (default 10 s). */
   readonly startTimeoutMs?: number;

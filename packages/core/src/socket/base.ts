@@ -60,11 +60,13 @@ let nextSocketId = 1;
 export abstract class SocketBase {
   /** Unique id for traces and maps (not an fd). */
   readonly id = nextSocketId++;
+  /** The address family: `'ipv4'`, `'ipv6'` or `'unix'`. */
   readonly domain: Domain;
   /** SOCK_STREAM or SOCK_DGRAM. */
   readonly type: number;
   /** IPPROTO_TCP, IPPROTO_UDP, or 0 for unix. */
   readonly protocol: number;
+  /** @internal */
   protected readonly ctx: CoreContext;
   private _state: SocketState = 'fresh';
   /** O_NONBLOCK; shared by dup'ed fds, as the open file description is. */
@@ -75,6 +77,7 @@ export abstract class SocketBase {
   shutRd = false;
   /** shutdown(SHUT_WR) was called, or the socket can no longer send. */
   shutWr = false;
+  /** @internal The option values getsockopt reports. */
   readonly opts: SocketOptionState = defaultOptionState();
   /** Number of fds referring to this socket (dup shares one socket). */
   refs = 0;
@@ -87,6 +90,7 @@ export abstract class SocketBase {
     this.protocol = protocol;
   }
 
+  /** The current state (see {@link SocketState}). */
   get state(): SocketState {
     return this._state;
   }
@@ -121,7 +125,7 @@ export abstract class SocketBase {
     this.ctx.readiness.mark(this);
   }
 
-  /** Registers a readiness watcher; returns the function that removes it. */
+  /** @internal Registers a readiness watcher; returns the function that removes it. */
   watch(watcher: ReadinessWatcher): () => void {
     (this.watchers ??= new Set()).add(watcher);
     return () => {
@@ -129,10 +133,12 @@ export abstract class SocketBase {
     };
   }
 
+  /** @internal */
   hasWatchers(): boolean {
     return this.watchers !== undefined && this.watchers.size > 0;
   }
 
+  /** @internal */
   notifyWatchers(): void {
     if (!this.watchers) return;
     const mask = this.pollMask();
