@@ -189,6 +189,12 @@ export interface RawSocketProvider {
   readonly name: string;
   /** What this runtime can do; core answers EOPNOTSUPP/ENOPROTOOPT/EAFNOSUPPORT for the rest. */
   readonly capabilities: ProviderCapabilities;
+  /**
+   * Called when core refuses a socket because `capabilities` lacks what it
+   * needs (the caller gets EAFNOSUPPORT), so the provider can tell the user
+   * why and what to do — e.g. Deno's UDP needs --unstable-net. Optional.
+   */
+  explainUnsupported?(feature: 'tcp' | 'udp' | 'unix' | 'ipv6'): void;
   /** A fresh stream endpoint for the domain. Throws EAFNOSUPPORT if the domain is not supported. */
   createStream(domain: Domain): StreamEndpoint;
   /** A fresh datagram handle. Throws EAFNOSUPPORT if the family is not supported. */

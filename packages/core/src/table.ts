@@ -130,17 +130,19 @@ export class SocketTable {
     if (type === SOCK_STREAM) {
       if (domain === 'unix') {
         if (protocol !== 0) fail(E.EPROTONOSUPPORT);
-        if (!caps.unix) fail(E.EAFNOSUPPORT);
+        if (!caps.unix) this.unsupported('unix');
       } else {
         if (protocol !== 0 && protocol !== IPPROTO_TCP) fail(E.EPROTONOSUPPORT);
-        if (!caps.tcp || (domain === 'ipv6' && !caps.ipv6)) fail(E.EAFNOSUPPORT);
+        if (!caps.tcp) this.unsupported('tcp');
+        if (domain === 'ipv6' && !caps.ipv6) this.unsupported('ipv6');
       }
       socket = new StreamSocket(this.context, domain, domain === 'unix' ? 0 : IPPROTO_TCP);
     } else if (type === SOCK_DGRAM) {
       // AF_UNIX datagram sockets are not provided by any runtime API.
       if (domain === 'unix') fail(E.ESOCKTNOSUPPORT);
       if (protocol !== 0 && protocol !== IPPROTO_UDP) fail(E.EPROTONOSUPPORT);
-      if (!caps.udp || (domain === 'ipv6' && !caps.ipv6)) fail(E.EAFNOSUPPORT);
+      if (!caps.udp) this.unsupported('udp');
+      if (domain === 'ipv6' && !caps.ipv6) this.unsupported('ipv6');
       socket = new DatagramSocket(this.context, domain, IPPROTO_UDP);
     } else {
       // SOCK_RAW, SOCK_SEQPACKET and others: not offered by any runtime.
@@ -195,6 +197,12 @@ export class SocketTable {
     const socket = listener.accept();
     socket.nonBlocking = nonBlocking;
     return { fd: this.install(socket, cloexec), socket };
+  }
+
+  /** Refuses a socket the provider cannot make (EAFNOSUPPORT), letting the provider say why. */
+  private unsupported(feature: 'tcp' | 'udp' | 'unix' | 'ipv6'): never {
+    this.context.provider.explainUnsupported?.(feature);
+    return fail(E.EAFNOSUPPORT);
   }
 
   /** @internal Puts a socket in the table at the lowest free fd; throws EMFILE when full. */

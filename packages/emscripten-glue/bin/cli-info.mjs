@@ -13,6 +13,38 @@ const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
 export const MISSING_EMCC_ADVICE =
   'Emscripten is not installed or not on PATH. Install it (https://emscripten.org/docs/getting_started/downloads.html, or apt install emscripten), or set EMCC=/path/to/emcc; rawsock-emcc --doctor checks the set-up';
 
+/**
+ * emcc settings that cannot work with rawsock, and ones that no longer do
+ * anything: rawsock-emcc refuses the first (exit 2) and notes the second.
+ */
+const REFUSED = {
+  PROXY_POSIX_SOCKETS:
+    'proxies sockets to a native WebSocket bridge and provides the socket syscalls itself, as rawsock does; the two cannot be linked together. Remove -sPROXY_POSIX_SOCKETS (and -lwebsocket.js): rawsock gives the program real sockets directly',
+};
+const NO_EFFECT = ['WEBSOCKET_URL', 'WEBSOCKET_SUBPROTOCOL', 'SOCKET_DEBUG'];
+
+/** The -s settings among `args` (`-sNAME`, `-sNAME=..`, `-s NAME=..`), by name. */
+function settings(args) {
+  const names = [];
+  args.forEach((a, i) => {
+    const text = a === '-s' ? args[i + 1] : a.startsWith('-s') ? a.slice(2) : undefined;
+    if (text) names.push(text.split('=')[0]);
+  });
+  return names;
+}
+
+/** Problems with the build's flags: `errors` stop the build, `notes` are printed. */
+export function flagProblems(args) {
+  const used = settings(args);
+  const errors = Object.entries(REFUSED)
+    .filter(([name]) => used.includes(name))
+    .map(([name, why]) => `[rawsock] -s${name} is not supported with rawsock-emcc: it ${why}.`);
+  const notes = NO_EFFECT.filter((name) => used.includes(name)).map(
+    (name) => `[rawsock] -s${name} has no effect with rawsock: it configures Emscripten's WebSocket socket emulation, which rawsock replaces with real sockets`,
+  );
+  return { errors, notes };
+}
+
 /** The commands this module answers. */
 export const INFO_COMMANDS = ['--help', '-h', '--version', '--doctor'];
 

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MISSING_EMCC_ADVICE, runInfoCommand } from './cli-info.mjs';
+import { MISSING_EMCC_ADVICE, flagProblems, runInfoCommand } from './cli-info.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const paths = {
@@ -35,6 +35,9 @@ async function loadGlue() {
 {
   const status = runInfoCommand(args, paths, (text) => parseEmccVersion(text));
   if (status !== undefined) process.exit(status);
+  const { errors, notes } = flagProblems(args);
+  for (const line of [...errors, ...notes]) console.error(line);
+  if (errors.length) process.exit(2);
 }
 
 function emccVersion() {
