@@ -157,6 +157,18 @@ for (const runtime of Object.keys(RUNTIMES)) {
   });
 }
 
+// The same UDP program on Deno without --unstable-net: the C program sees
+// EAFNOSUPPORT (and exits 1), and stderr names the missing flag.
+examples.push({
+  name: 'cmake-cpp on deno without --unstable-net (the error names the flag)',
+  check: () => {
+    const [cmd, args] = RUNTIMES.deno(builtCmake(), [], false);
+    const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: TIMEOUT_MS, env: { ...process.env, NO_COLOR: '1' } });
+    return `exit ${r.status}\n${r.stdout}${r.stderr}`;
+  },
+  expect: ['exit 1', 'socket failed: Address family not supported by protocol', /^\[rawsock\] socket\(SOCK_DGRAM\): UDP on Deno needs .*--unstable-net flag/m],
+});
+
 const filter = process.argv[2];
 let passed = 0;
 let failed = 0;
