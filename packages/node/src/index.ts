@@ -2,6 +2,8 @@
  * @rawsock/node: the rawsock provider for Node.js, over node:net and
  * node:dgram (with libuv handles as a fallback where Node lacks synchronous
  * bind; see handles.ts).
+ *
+ * @module @rawsock/node
  */
 import {
   E,

@@ -3,6 +3,8 @@
  * synchronously (a WASI host, an emulator): the sockets live in a worker
  * thread and each call blocks the caller in Atomics.wait until done.
  * https://nodejs.org/api/worker_threads.html
+ *
+ * @module @rawsock/node/sync
  */
 import { Worker } from 'node:worker_threads';
 import { SyncSockets, createBridgeMemory, type CoreLimits, type PolicySpec } from '@rawsock/core';
