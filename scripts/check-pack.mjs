@@ -6,7 +6,8 @@
 // package.json has the fields users and registries need. Prints one line per
 // check and ends with "N passed, N failed".
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -69,18 +70,43 @@ for (const ws of workspaces) {
   check(fields.length === 0, `${name}: package.json has files, exports, engines, sideEffects, license, description`, `missing: ${fields.join(', ')}`);
   check(existsSync(join(dir, 'LICENSE')) && readFileSync(join(dir, 'LICENSE'), 'utf8') === readFileSync(join(root, 'LICENSE'), 'utf8'), `${name}: LICENSE is the repository's`);
 }
-// JSR: the Deno package publishes its TypeScript sources. `deno publish --dry-run`
-// checks the file list and the public API for slow types offline. --no-check:
-// inside this workspace Deno type-checks @rawsock/core through the linked
-// package's dist/*.d.ts, whose tsup chunk imports it cannot resolve.
+// JSR: the Deno package publishes its TypeScript sources. `deno publish
+// --dry-run` checks the file list, slow types and the types, offline. It runs
+// in a scratch copy of the package with @rawsock/core installed from its
+// packed tarball — as a JSR user gets it from npm — because inside this
+// workspace Deno reaches core through the workspace link, where tsup's
+// declaration chunks (`./api-*.js` naming a `.d.ts`) do not resolve.
+// @types/node comes from the workspace (the package's lookup uses node:dns;
+// a user's Deno fetches it itself).
 const deno = join(root, 'node_modules', 'deno', 'deno');
 if (existsSync(deno)) {
-  const r = spawnSync(deno, ['publish', '--dry-run', '--allow-dirty', '--no-check'], { cwd: join(root, 'packages', 'deno'), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  const out = `${r.stdout}${r.stderr}`;
-  const listed = [...out.matchAll(/file:\/\/\S+\/packages\/deno\/(\S+)/g)].map((m) => m[1]);
-  const stray = listed.filter((f) => !/^(src\/[^/]+\.ts|README\.md|deno\.json|jsr\.json|LICENSE)$/.test(f) || /\.test\./.test(f));
-  check(r.status === 0 && /Dry run complete/.test(out) && listed.includes('README.md') && listed.includes('src/index.ts') && stray.length === 0,
-    '@rawsock/deno: deno publish --dry-run (JSR: no slow types; sources, README, config only)', stray.length ? `stray: ${stray.join(', ')}` : out.slice(-1500));
+  const scratch = mkdtempSync(join(tmpdir(), 'rawsock-jsr-'));
+  try {
+    const packed = spawnSync('npm', ['pack', '--ignore-scripts', '--pack-destination', scratch], { cwd: join(root, 'packages', 'core'), encoding: 'utf8' });
+    const tarball = join(scratch, packed.stdout.trim().split('\n').pop() ?? '');
+    const pub = join(scratch, 'pub');
+    mkdirSync(pub);
+    for (const f of ['src', 'deno.json', 'jsr.json', 'README.md', 'LICENSE']) cpSync(join(root, 'packages', 'deno', f), join(pub, f), { recursive: true });
+    writeFileSync(join(pub, 'package.json'), '{"name":"jsr-dry-run","private":true}');
+    const installed = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--offline', '--ignore-scripts', tarball], { cwd: pub, encoding: 'utf8' });
+    for (const dep of ['@types/node', 'undici-types']) {
+      if (existsSync(join(root, 'node_modules', dep))) cpSync(join(root, 'node_modules', dep), join(pub, 'node_modules', dep), { recursive: true });
+    }
+    const config = JSON.parse(readFileSync(join(pub, 'deno.json'), 'utf8'));
+    writeFileSync(join(pub, 'deno.json'), JSON.stringify({ ...config, nodeModulesDir: 'manual', tasks: undefined }, null, 2));
+    const r = spawnSync(deno, ['publish', '--dry-run', '--allow-dirty'], { cwd: pub, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const out = `${installed.status === 0 ? '' : `npm install: ${installed.stderr}`}${r.stdout}${r.stderr}`;
+    // The file list: lines "   file:///…/pub/src/index.ts (3.4KB)" after "Simulating publish".
+    const listed = [...out.matchAll(/^\s+file:\/\/\S+?\/pub\/(\S+) \(/gm)].map((m) => m[1]);
+    const stray = listed.filter((f) => !/^(src\/[^/]+\.ts|README\.md|deno\.json|jsr\.json|LICENSE)$/.test(f) || /\.test\./.test(f));
+    check(
+      r.status === 0 && /Dry run complete/.test(out) && listed.includes('README.md') && listed.includes('LICENSE') && listed.includes('src/index.ts') && stray.length === 0,
+      '@rawsock/deno: deno publish --dry-run (JSR: type-checks against the packed @rawsock/core; no slow types; sources, README, LICENSE, config only)',
+      stray.length ? `stray: ${stray.join(', ')}` : out.replace(/\n\s+at .*/g, '').slice(-2000),
+    );
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 } else {
   check(false, '@rawsock/deno: deno publish --dry-run', `${deno} missing (npm ci)`);
 }
