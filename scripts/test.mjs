@@ -134,6 +134,19 @@ runtimeTests('bench smoke (every subject answers every load)', node26, [join(roo
 });
 step('built packages load (ESM and CJS), Node 20', node20, [join(root, 'scripts', 'smoke-dist.mjs')]);
 step('built packages load (ESM and CJS), Node 26', node26, [join(root, 'scripts', 'smoke-dist.mjs')]);
+// What each package would publish (npm pack --dry-run) and the JSR dry run of @rawsock/deno.
+runtimeTests('packages ship only what they should (npm pack --dry-run, deno publish --dry-run)', node20, [join(root, 'scripts', 'check-pack.mjs')], (out) => {
+  const m = /^(\d+) passed, (\d+) failed$/m.exec(out);
+  return m ? { passed: Number(m[1]), failed: Number(m[2]), skipped: 0 } : undefined;
+});
+// The API reference: typedoc.json treats warnings (an undocumented export, a broken link) as errors.
+step('API reference builds without warnings (npm run docs)', bin('typedoc'), []);
+// Every example in examples/ is built and run, and its output checked (one count per example and runtime).
+const exampleCounts = (out) => {
+  const m = /^(\d+) passed, (\d+) failed$/m.exec(out);
+  return m ? { passed: Number(m[1]), failed: Number(m[2]), skipped: 0 } : undefined;
+};
+runtimeTests('examples (built, run and checked)', node20, [join(root, 'examples', 'run.mjs')], exampleCounts);
 
 finish();
 

@@ -26,6 +26,7 @@ export function assertBun(): void {
   }
 }
 
+/** Options for {@link BunProvider}. */
 export interface BunProviderOptions {
   /**
    * The resolver behind lookup(). Default `'system'`: getaddrinfo on Linux
@@ -38,8 +39,13 @@ export interface BunProviderOptions {
 
 export type { DnsBackend };
 
+/**
+ * The rawsock provider for Bun, over Bun.listen, Bun.connect and Bun.udpSocket. Throws an Error
+ * naming the right package when constructed on another runtime.
+ */
 export class BunProvider implements RawSocketProvider {
   readonly name = 'bun';
+  /** What Bun offers; core answers EOPNOTSUPP/ENOPROTOOPT/EAFNOSUPPORT for the rest. */
   readonly capabilities: ProviderCapabilities;
   private readonly dnsBackend: DnsBackend;
   /** The TCP binds this provider holds, for Linux's SO_REUSEADDR sharing rule. */
@@ -67,6 +73,7 @@ export class BunProvider implements RawSocketProvider {
   }
 }
 
+/** Creates a {@link BunProvider} (same as `new BunProvider(options)`). */
 export function createBunProvider(options?: BunProviderOptions): BunProvider {
   return new BunProvider(options);
 }

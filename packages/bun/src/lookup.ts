@@ -7,6 +7,7 @@
 import { canonicalIP, E, ErrnoError, type LookupResult } from '@rawsock/core';
 import { toErrno } from './errors.js';
 
+/** Which of Bun's resolvers `lookup` uses (Bun.dns.lookup's `backend`). */
 export type DnsBackend = 'system' | 'getaddrinfo' | 'c-ares' | 'libc';
 
 const FAMILY = { ipv4: 4, ipv6: 6, any: 0 } as const;

@@ -25,23 +25,29 @@ export interface ConformanceEnv {
 
 /** One conformance case. */
 export interface ConformanceCase {
+  /** The group it belongs to (tcp, udp, unix, ipv6, options, poll, errors, deviations). */
   readonly group: string;
+  /** What it checks, in a sentence. */
   readonly name: string;
   /** Features the case needs; a runner skips it (visibly) if the env lacks one. */
   readonly requires?: readonly ('ipv6' | 'unix' | 'udp')[];
   /** Longest the case may take (ms); default 20 s. */
   readonly timeoutMs?: number;
+  /** Runs the case; throws {@link ConformanceFailure} on a mismatch. */
   run(t: CaseContext): Promise<void>;
 }
 
 /** A failed expectation. */
 export class ConformanceFailure extends Error {
+  /** Always `'ConformanceFailure'`. */
   override name = 'ConformanceFailure';
 }
 
 /** What a case gets: the API over a fresh provider, the env, and helpers. */
 export interface CaseContext {
+  /** The sockets API over a fresh provider. */
   readonly net: RawSockets;
+  /** The runtime's environment. */
   readonly env: ConformanceEnv;
   /** Registers cleanup run after the case, pass or fail. */
   defer(fn: () => void | Promise<void>): void;
@@ -88,10 +94,12 @@ function show(v: unknown): string {
   }
 }
 
+/** Fails the case with `message` unless `cond` holds. */
 export function check(cond: unknown, message: string): asserts cond {
   if (!cond) throw new ConformanceFailure(message);
 }
 
+/** Fails the case unless `actual` equals `expected` (strictly, or by their printed form). */
 export function equal<T>(actual: T, expected: T, what: string): void {
   if (actual !== expected && show(actual) !== show(expected)) {
     throw new ConformanceFailure(`${what}: expected ${show(expected)}, got ${show(actual)}`);
@@ -121,14 +129,18 @@ export function hasBits(mask: number, bits: number, what: string): void {
   if ((mask & bits) !== bits) throw new ConformanceFailure(`${what}: mask 0x${mask.toString(16)} lacks 0x${bits.toString(16)}`);
 }
 
+/** Fails the case if `mask` has any of `bits`. */
 export function lacksBits(mask: number, bits: number, what: string): void {
   if ((mask & bits) !== 0) throw new ConformanceFailure(`${what}: mask 0x${mask.toString(16)} has 0x${(mask & bits).toString(16)}`);
 }
 
 // ------------------------------------------------------------------ socket helpers
 
+/** Loopback addresses: `loopback.ipv4(port)` is 127.0.0.1, `loopback.ipv6(port)` is ::1. */
 export const loopback = {
+  /** 127.0.0.1 at `port`. */
   ipv4: (port = 0): SocketAddress => ({ family: 'ipv4', address: '127.0.0.1', port }),
+  /** ::1 at `port`. */
   ipv6: (port = 0): SocketAddress => ({ family: 'ipv6', address: '::1', port }),
 };
 
@@ -157,7 +169,12 @@ export async function waitFor(net: RawSockets, fd: number, events: number, timeo
 }
 
 /** A listening TCP socket on loopback; returns its fd and port. */
-export function listenTcp(net: RawSockets, family: 'ipv4' | 'ipv6' = 'ipv4', backlog = 16): { fd: number; port: number } {
+export function listenTcp(net: RawSockets, family: 'ipv4' | 'ipv6' = 'ipv4', backlog = 16): {
+  /** The listener's fd. */
+  fd: number;
+  /** Its port. */
+  port: number;
+} {
   const fd = unwrap(net.socket(family, 'stream'), 'socket');
   unwrap(net.bind(fd, loopback[family]()), 'bind');
   unwrap(net.listen(fd, backlog), 'listen');
@@ -165,7 +182,12 @@ export function listenTcp(net: RawSockets, family: 'ipv4' | 'ipv6' = 'ipv4', bac
 }
 
 /** Connects a client to `address` and accepts it on `listener`. */
-export async function connectPair(net: RawSockets, listener: number, address: SocketAddress): Promise<{ client: number; server: number }> {
+export async function connectPair(net: RawSockets, listener: number, address: SocketAddress): Promise<{
+  /** The connecting side's fd. */
+  client: number;
+  /** The accepted side's fd. */
+  server: number;
+}> {
   const client = unwrap(net.socket(address.family, 'stream', { nonBlocking: true }), 'socket');
   unwrap(await net.connectAsync(client, address, 5000), 'connect');
   const accepted = unwrap(await net.acceptAsync(listener, 5000), 'accept');
@@ -173,7 +195,19 @@ export async function connectPair(net: RawSockets, listener: number, address: So
 }
 
 /** A connected TCP pair over a fresh listener. */
-export async function tcpPair(net: RawSockets, family: 'ipv4' | 'ipv6' = 'ipv4') {
+export async function tcpPair(
+  net: RawSockets,
+  family: 'ipv4' | 'ipv6' = 'ipv4',
+): Promise<{
+  /** The connecting side's fd. */
+  client: number;
+  /** The accepted side's fd. */
+  server: number;
+  /** The listener's fd. */
+  listener: number;
+  /** The listener's port. */
+  port: number;
+}> {
   const l = listenTcp(net, family);
   const pair = await connectPair(net, l.fd, loopback[family](l.port));
   return { ...pair, listener: l.fd, port: l.port };
@@ -211,7 +245,9 @@ export async function readToEnd(net: RawSockets, fd: number, timeoutMs = 5000): 
   return out;
 }
 
+/** UTF-8 bytes of a string. */
 export const text = utf8;
+/** The string of UTF-8 bytes. */
 export const str = fromUtf8;
 export { sleep };
 
@@ -239,12 +275,16 @@ export function chunkSizes(seed: number, max: number): () => number {
   };
 }
 
+/** Index of the first byte where `a` and `b` differ (the shorter length when their lengths differ), or -1 if they are equal. */
 export function sameBytes(a: Uint8Array, b: Uint8Array): number {
   if (a.byteLength !== b.byteLength) return Math.min(a.byteLength, b.byteLength);
   for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return i;
   return -1;
 }
 
+/** POLLIN. */
 export const READ = POLLIN;
+/** POLLOUT. */
 export const WRITE = POLLOUT;
+/** POLLERR | POLLHUP. */
 export const ERR_HUP = POLLERR | POLLHUP;

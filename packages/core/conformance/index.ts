@@ -2,6 +2,8 @@
  * The conformance case list, run against every provider on every runtime.
  * `@rawsock/core/conformance` exports it so a provider outside this repo can
  * check itself the same way.
+ *
+ * @module @rawsock/core/conformance
  */
 import { deviationCases } from './cases/deviations.js';
 import { errorCases } from './cases/errors.js';

@@ -7,17 +7,21 @@
 
 /** An IPv4 endpoint. */
 export interface Inet4Address {
+  /** Always `'ipv4'`. */
   readonly family: 'ipv4';
   /** Dotted quad, canonical (`'127.0.0.1'`). */
   readonly address: string;
+  /** Port, 0 to 65535 (0: any, when binding). */
   readonly port: number;
 }
 
 /** An IPv6 endpoint. */
 export interface Inet6Address {
+  /** Always `'ipv6'`. */
   readonly family: 'ipv6';
   /** Canonical RFC 5952 text (`'::1'`), without a zone suffix. */
   readonly address: string;
+  /** Port, 0 to 65535 (0: any, when binding). */
   readonly port: number;
   /** sin6_flowinfo; 0 when unset. */
   readonly flowinfo?: number;
@@ -30,7 +34,9 @@ export interface Inet6Address {
  * name (Linux) starts with `'\0'`. An unnamed socket has `path === ''`.
  */
 export interface UnixAddress {
+  /** Always `'unix'`. */
   readonly family: 'unix';
+  /** The socket's path (see above). */
   readonly path: string;
 }
 

@@ -31,11 +31,30 @@ import { SocketTable, type PollRequest, type SocketTableOptions } from './table.
  * as undefined on failure, so `r.value` works without narrowing first.
  */
 export type Result<T> =
-  | { readonly ok: true; readonly value: T; readonly errno?: undefined; readonly code?: undefined }
-  | { readonly ok: false; readonly value?: undefined; readonly errno: number; readonly code: ErrnoName | 'EUNKNOWN' };
+  | {
+      /** The call succeeded. */
+      readonly ok: true;
+      /** What it returned. */
+      readonly value: T;
+      /** Absent on success. */
+      readonly errno?: undefined;
+      /** Absent on success. */
+      readonly code?: undefined;
+    }
+  | {
+      /** The call failed. */
+      readonly ok: false;
+      /** Absent on failure. */
+      readonly value?: undefined;
+      /** The Linux errno number. */
+      readonly errno: number;
+      /** The errno's name, e.g. `'EAGAIN'`. */
+      readonly code: ErrnoName | 'EUNKNOWN';
+    };
 
 /** A datagram (or stream chunk) with its sender. */
 export interface ReceivedMessage {
+  /** The bytes received. */
   readonly data: Uint8Array;
   /** Sender (datagram sockets) — undefined for streams and socketpair ends. */
   readonly from?: InetAddress;
@@ -45,7 +64,9 @@ export interface ReceivedMessage {
 
 /** What accept() gives. */
 export interface Accepted {
+  /** The new connection's fd. */
   readonly fd: number;
+  /** The peer's address. */
   readonly address: SocketAddress;
 }
 

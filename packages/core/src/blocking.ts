@@ -13,7 +13,9 @@ import type { PollRequest } from './table.js';
 /** A blocking call gave up on its SO_RCVTIMEO/SO_SNDTIMEO. */
 const TIMED_OUT = Symbol('timed out');
 
+/** Blocking socket semantics over {@link SocketSyscalls}, written once for every waiting mechanism: a blocking call waits for readiness (honouring SO_RCVTIMEO/SO_SNDTIMEO with EAGAIN) and then retries; non-blocking fds behave as SocketSyscalls does. */
 export class BlockingSyscalls {
+  /** @param sys The non-blocking calls it waits around. */
   constructor(readonly sys: SocketSyscalls) {}
 
   private get table() {
@@ -70,6 +72,7 @@ export class BlockingSyscalls {
     return outcome === -E.EALREADY ? -E.EINPROGRESS : outcome;
   }
 
+  /** accept4(2), blocking on a blocking listener: the fd, or -EAGAIN (timeout, or non-blocking), -EINVAL, -EOPNOTSUPP, -EMFILE, -EBADF. */
   async accept4(fd: number, addrOut: Uint8Array | null, addrOutLen: number, flags: number): Promise<number> {
     return this.retry(fd, 0, POLLIN, 'rcv', () => this.sys.accept4(fd, addrOut, addrOutLen, flags));
   }

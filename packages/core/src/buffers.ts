@@ -5,9 +5,11 @@
  */
 import type { SocketAddress } from './address.js';
 
-/** Where a queue reports the bytes it holds (the table's {@link BufferBudget}). */
+/** Where a queue reports the bytes it holds (the table's `BufferBudget`). */
 export interface ByteAccount {
+  /** Counts `n` more bytes as held. */
   add(n: number): void;
+  /** Counts `n` bytes as freed. */
   release(n: number): void;
 }
 
@@ -72,7 +74,9 @@ export class ByteQueue {
 
 /** One received datagram and its sender. */
 export interface Datagram {
+  /** The datagram's payload. */
   readonly data: Uint8Array;
+  /** The sender's address (an unnamed unix address for a socketpair end). */
   readonly from: SocketAddress;
 }
 
@@ -94,6 +98,7 @@ export class DatagramQueue {
     return this.items.length - this.head;
   }
 
+  /** Queues a datagram (dropped, as Linux drops it, when the queue is full). */
   push(datagram: Datagram): void {
     this.items.push(datagram);
     this.total += datagram.data.byteLength;
@@ -121,6 +126,7 @@ export class DatagramQueue {
     return d;
   }
 
+  /** Drops everything queued and releases its bytes. */
   clear(): void {
     this.account?.release(this.total);
     this.items = [];

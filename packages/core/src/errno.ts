@@ -9,65 +9,125 @@
 
 /** Linux errno numbers, by name. rawsock's core speaks these everywhere. */
 export const LINUX_ERRNO = {
+  /** Operation not permitted. */
   EPERM: 1,
+  /** No such file or directory. */
   ENOENT: 2,
+  /** No such process. */
   ESRCH: 3,
+  /** Interrupted system call. */
   EINTR: 4,
+  /** Input/output error. */
   EIO: 5,
+  /** No such device or address. */
   ENXIO: 6,
+  /** Argument list too long. */
   E2BIG: 7,
+  /** Bad file descriptor. */
   EBADF: 9,
+  /** Resource temporarily unavailable. */
   EAGAIN: 11,
+  /** Cannot allocate memory. */
   ENOMEM: 12,
+  /** Permission denied. */
   EACCES: 13,
+  /** Bad address. */
   EFAULT: 14,
+  /** Device or resource busy. */
   EBUSY: 16,
+  /** File exists. */
   EEXIST: 17,
+  /** No such device. */
   ENODEV: 19,
+  /** Not a directory. */
   ENOTDIR: 20,
+  /** Is a directory. */
   EISDIR: 21,
+  /** Invalid argument. */
   EINVAL: 22,
+  /** Too many open files in system. */
   ENFILE: 23,
+  /** Too many open files. */
   EMFILE: 24,
+  /** Inappropriate ioctl for device. */
   ENOTTY: 25,
+  /** No space left on device. */
   ENOSPC: 28,
+  /** Illegal seek. */
   ESPIPE: 29,
+  /** Read-only file system. */
   EROFS: 30,
+  /** Broken pipe. */
   EPIPE: 32,
+  /** Numerical result out of range. */
   ERANGE: 34,
+  /** Numerical argument out of domain. */
   EDOM: 33,
+  /** File name too long. */
   ENAMETOOLONG: 36,
+  /** Function not implemented. */
   ENOSYS: 38,
+  /** Too many levels of symbolic links. */
   ELOOP: 40,
+  /** Protocol error. */
   EPROTO: 71,
+  /** Value too large for defined data type. */
   EOVERFLOW: 75,
+  /** Socket operation on non-socket. */
   ENOTSOCK: 88,
+  /** Destination address required. */
   EDESTADDRREQ: 89,
+  /** Message too long. */
   EMSGSIZE: 90,
+  /** Protocol wrong type for socket. */
   EPROTOTYPE: 91,
+  /** Protocol not available. */
   ENOPROTOOPT: 92,
+  /** Protocol not supported. */
   EPROTONOSUPPORT: 93,
+  /** Socket type not supported. */
   ESOCKTNOSUPPORT: 94,
+  /** Operation not supported. */
   EOPNOTSUPP: 95,
+  /** Protocol family not supported. */
   EPFNOSUPPORT: 96,
+  /** Address family not supported by protocol. */
   EAFNOSUPPORT: 97,
+  /** Address already in use. */
   EADDRINUSE: 98,
+  /** Cannot assign requested address. */
   EADDRNOTAVAIL: 99,
+  /** Network is down. */
   ENETDOWN: 100,
+  /** Network is unreachable. */
   ENETUNREACH: 101,
+  /** Network dropped connection on reset. */
   ENETRESET: 102,
+  /** Software caused connection abort. */
   ECONNABORTED: 103,
+  /** Connection reset by peer. */
   ECONNRESET: 104,
+  /** No buffer space available. */
   ENOBUFS: 105,
+  /** Transport endpoint is already connected. */
   EISCONN: 106,
+  /** Transport endpoint is not connected. */
   ENOTCONN: 107,
+  /** Cannot send after transport endpoint shutdown. */
   ESHUTDOWN: 108,
+  /** Connection timed out. */
   ETIMEDOUT: 110,
+  /** Connection refused. */
   ECONNREFUSED: 111,
+  /** Host is down. */
   EHOSTDOWN: 112,
+  /** No route to host. */
   EHOSTUNREACH: 113,
+  /** Operation already in progress. */
   EALREADY: 114,
+  /** Operation now in progress. */
   EINPROGRESS: 115,
+  /** Operation canceled. */
   ECANCELED: 125,
 } as const;
 
@@ -208,7 +268,9 @@ export function wasiToLinuxErrno(errno: number): number {
  * syscall; every public entry point catches it and returns `-errno`.
  */
 export class ErrnoError extends Error {
+  /** The Linux errno number (e.g. 11 for EAGAIN). */
   readonly errno: number;
+  /** The errno's name, e.g. `'EAGAIN'`. */
   readonly code: ErrnoName | 'EUNKNOWN';
   constructor(errno: number, message?: string) {
     const code = errnoName(errno) ?? 'EUNKNOWN';

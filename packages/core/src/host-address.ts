@@ -24,7 +24,9 @@ export const NUMERIC_ZONES: ZoneNames = {
 
 /** One interface address as `os.networkInterfaces()` lists it. */
 export interface InterfaceAddressInfo {
+  /** `'IPv4'`/`'IPv6'` (or 4/6, as some Node versions report it). */
   readonly family: string | number;
+  /** The IPv6 scope id (interface index), when the runtime reports one. */
   readonly scopeid?: number | null;
 }
 

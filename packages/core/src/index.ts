@@ -5,6 +5,8 @@
  * - {@link SocketSyscalls}: the syscall-shaped interface for libc glue.
  * - {@link RawSocketProvider}: what a runtime must offer (see @rawsock/node,
  *   @rawsock/deno, @rawsock/bun) and {@link MemoryProvider}, a virtual network.
+ *
+ * @module @rawsock/core
  */
 export * from './errno.js';
 export * from './constants.js';

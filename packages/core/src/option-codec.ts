@@ -23,6 +23,7 @@ export interface TimevalLayout {
 
 /** The C ABI details option values depend on. */
 export interface OptionAbi {
+  /** The layout of struct timeval (SO_RCVTIMEO, SO_SNDTIMEO). */
   readonly timeval: TimevalLayout;
 }
 

@@ -14,16 +14,21 @@ import type { SocketOptionState } from './socket/options-state.js';
 
 /** struct linger. */
 export interface LingerValue {
+  /** Non-zero: linger on close. */
   onoff: number;
+  /** Seconds to linger. */
   linger: number;
 }
 /** struct timeval. */
 export interface TimevalValue {
+  /** Seconds. */
   sec: number;
+  /** Microseconds (0 to 999999; else EDOM). */
   usec: number;
 }
 /** struct ip_mreq / ip_mreqn (group and local interface address). */
 export interface MembershipValue {
+  /** The multicast group's address. */
   group: string;
   /** Local interface address ('0.0.0.0' = any) or, for IPv6, the interface index as text. */
   iface?: string;
@@ -276,7 +281,7 @@ export function findOption(s: SocketBase, level: number, name: number): OptionSp
   return spec;
 }
 
-/** getsockopt as a JS value. Throws ENOPROTOOPT for unknown or write-only options. */
+/** @internal getsockopt as a JS value. Throws ENOPROTOOPT for unknown or write-only options. */
 export function getOption(s: SocketBase, level: number, name: number): { kind: OptionKind; value: OptionValue } {
   const spec = findOption(s, level, name);
   if (!spec.get) fail(E.ENOPROTOOPT);
@@ -288,7 +293,7 @@ export function optionKind(s: SocketBase, level: number, name: number): OptionKi
   return findOption(s, level, name).kind;
 }
 
-/** setsockopt with a JS value. Read-only options give ENOPROTOOPT, as on Linux; a value of the wrong shape EINVAL. */
+/** @internal setsockopt with a JS value. Read-only options give ENOPROTOOPT, as on Linux; a value of the wrong shape EINVAL. */
 export function setOption(s: SocketBase, level: number, name: number, value: OptionValue): void {
   const spec = findOption(s, level, name);
   if (!spec.set) fail(E.ENOPROTOOPT);

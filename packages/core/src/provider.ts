@@ -100,7 +100,9 @@ export interface StreamConnection {
 
 /** Callbacks for an outgoing connect. Exactly one of them is called, once. */
 export interface ConnectEvents {
+  /** The connection is established. */
   onConnect(connection: StreamConnection): void;
+  /** A host error, as a Linux errno (e.g. ECONNRESET, ECONNREFUSED, ETIMEDOUT). */
   onError(errno: number): void;
 }
 
@@ -164,11 +166,17 @@ export interface DatagramHandle {
   pause(): void;
   /** Resumes delivery. */
   resume(): void;
+  /** SO_BROADCAST. Throws ErrnoError ENOPROTOOPT where the runtime has no such setting. */
   setBroadcast(enable: boolean): void;
+  /** IP_TTL / IPV6_UNICAST_HOPS. Throws ErrnoError ENOPROTOOPT where the runtime cannot set it. */
   setTTL(ttl: number): void;
+  /** IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS. Throws ErrnoError ENOPROTOOPT where unsupported. */
   setMulticastTTL(ttl: number): void;
+  /** IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP. Throws ErrnoError ENOPROTOOPT where unsupported. */
   setMulticastLoopback(enable: boolean): void;
+  /** IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP. Throws ErrnoError EADDRNOTAVAIL, ENODEV or EINVAL. */
   addMembership(group: string, iface?: string): void;
+  /** IP_DROP_MEMBERSHIP / IPV6_LEAVE_GROUP. Throws ErrnoError EADDRNOTAVAIL when not a member. */
   dropMembership(group: string, iface?: string): void;
   /** Releases the host handle. Idempotent. A pending send's `done` may still fire. */
   close(): void;
@@ -176,7 +184,9 @@ export interface DatagramHandle {
 
 /** One result of a name lookup. */
 export interface LookupResult {
+  /** The address's family. */
   readonly family: 'ipv4' | 'ipv6';
+  /** The address, in text form. */
   readonly address: string;
 }
 
@@ -184,7 +194,14 @@ export interface LookupResult {
 export interface RawSocketProvider {
   /** Short name for messages: `'node'`, `'deno'`, `'bun'`, `'memory'`. */
   readonly name: string;
+  /** What this runtime can do; core answers EOPNOTSUPP/ENOPROTOOPT/EAFNOSUPPORT for the rest. */
   readonly capabilities: ProviderCapabilities;
+  /**
+   * Called when core refuses a socket because `capabilities` lacks what it
+   * needs (the caller gets EAFNOSUPPORT), so the provider can tell the user
+   * why and what to do — e.g. Deno's UDP needs --unstable-net. Optional.
+   */
+  explainUnsupported?(feature: 'tcp' | 'udp' | 'unix' | 'ipv6'): void;
   /** A fresh stream endpoint for the domain. Throws EAFNOSUPPORT if the domain is not supported. */
   createStream(domain: Domain): StreamEndpoint;
   /** A fresh datagram handle. Throws EAFNOSUPPORT if the family is not supported. */

@@ -359,17 +359,31 @@ export type SockaddrArgument =
    * getpeername after connect(AF_INET 127.0.0.1) on an AF_INET6 UDP socket
    * returns a sockaddr_in6 for ::ffff:127.0.0.1).
    */
-  | { readonly kind: 'address'; readonly address: SocketAddress }
+  | {
+      /** Discriminant. */
+      readonly kind: 'address';
+      /** The decoded address. */
+      readonly address: SocketAddress;
+    }
   /**
    * AF_UNSPEC. connect: dissolve the association (UDP, unix datagram) or
    * disconnect (TCP; on a fresh socket it just succeeds). sendto: proceed as
    * if no address was given (EDESTADDRREQ when unconnected).
    */
-  | { readonly kind: 'unspec' }
+  | {
+      /** Discriminant. */
+      readonly kind: 'unspec';
+    }
   /** bind of a bare `sa_family = AF_UNIX` (addrlen 2): autobind. */
-  | { readonly kind: 'autobind' }
+  | {
+      /** Discriminant. */
+      readonly kind: 'autobind';
+    }
   /** sendto on a connection-mode socket (TCP, unix seqpacket) ignores the address. */
-  | { readonly kind: 'ignored' };
+  | {
+      /** Discriminant. */
+      readonly kind: 'ignored';
+    };
 
 const ADDRESS = (address: SocketAddress): SockaddrArgument => ({ kind: 'address', address });
 const UNSPEC: SockaddrArgument = { kind: 'unspec' };

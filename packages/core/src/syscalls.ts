@@ -53,8 +53,11 @@ export interface SyscallOptions {
   readonly onInternalError?: (error: unknown, call: string) => void;
 }
 
+/** libc-shaped socket calls over a {@link SocketTable}: numbers and byte arrays in, a result or `-errno` (Linux numbering) out; extra outputs in {@link SocketSyscalls.out}. The Emscripten glue and WASI hosts call these. */
 export class SocketSyscalls {
+  /** The table the calls act on. */
   readonly table: SocketTable;
+  /** Extra outputs of the last call (lengths, flags, values). */
   readonly out: SyscallOut = { addrlen: 0, msgFlags: 0, optlen: 0, value: 0 };
   private readonly abi: OptionAbi;
   private readonly onInternalError: (error: unknown, call: string) => void;
@@ -80,6 +83,7 @@ export class SocketSyscalls {
     return decodeSockaddrFor(op, { domain: s.domain, type: s.type, v6only: s.opts.v6Only, connected: s.state === 'connected' }, addr, addrlen);
   }
 
+  /** socket(2): returns the fd, or -EAFNOSUPPORT, -EINVAL, -EPROTONOSUPPORT, -ESOCKTNOSUPPORT, -EMFILE. */
   socket(domain: number, type: number, protocol: number): number {
     return this.run('socket', () => this.table.socket(domain, type, protocol));
   }
@@ -94,6 +98,7 @@ export class SocketSyscalls {
     });
   }
 
+  /** bind(2): 0, or -EBADF, -ENOTSOCK, -EINVAL, -EAFNOSUPPORT, -EADDRINUSE, -EADDRNOTAVAIL, -EACCES, -ENOENT. */
   bind(fd: number, addr: Uint8Array, addrlen: number): number {
     return this.run('bind', () => {
       const s = this.table.get(fd);
@@ -107,6 +112,7 @@ export class SocketSyscalls {
     });
   }
 
+  /** connect(2): 0, or -EINPROGRESS (non-blocking), -EISCONN, -EALREADY, -EAFNOSUPPORT, -ECONNREFUSED, -ENOENT, -EACCES, -EBADF, -ENOTSOCK, -EINVAL. */
   connect(fd: number, addr: Uint8Array, addrlen: number): number {
     return this.run('connect', () => {
       const s = this.table.get(fd);
@@ -142,6 +148,7 @@ export class SocketSyscalls {
     });
   }
 
+  /** listen(2): 0, or -EBADF, -ENOTSOCK, -EOPNOTSUPP (datagram), -EINVAL, -EADDRINUSE, -EACCES. */
   listen(fd: number, backlog: number): number {
     return this.run('listen', () => {
       this.table.stream(fd, E.EOPNOTSUPP).listen(backlog);
@@ -194,6 +201,7 @@ export class SocketSyscalls {
     });
   }
 
+  /** shutdown(2): 0, or -ENOTCONN, -EINVAL, -EBADF, -ENOTSOCK. */
   shutdown(fd: number, how: number): number {
     return this.run('shutdown', () => {
       this.table.get(fd).shutdown(how);
@@ -201,6 +209,7 @@ export class SocketSyscalls {
     });
   }
 
+  /** getsockname(2): writes the address into `addrOut` (full length in out.addrlen); 0, or -EBADF, -ENOTSOCK. */
   getsockname(fd: number, addrOut: Uint8Array, addrOutLen: number): number {
     return this.run('getsockname', () => {
       if (addrOutLen < 0) fail(E.EINVAL);
@@ -209,6 +218,7 @@ export class SocketSyscalls {
     });
   }
 
+  /** getpeername(2): writes the peer into `addrOut` (full length in out.addrlen); 0, or -ENOTCONN, -EBADF, -ENOTSOCK. */
   getpeername(fd: number, addrOut: Uint8Array, addrOutLen: number): number {
     return this.run('getpeername', () => {
       if (addrOutLen < 0) fail(E.EINVAL);
@@ -230,6 +240,7 @@ export class SocketSyscalls {
     });
   }
 
+  /** setsockopt(2) with the option's C bytes: 0, or -ENOPROTOOPT, -EINVAL, -EDOM, -EOPNOTSUPP, -EPROTO, -EBADF, -ENOTSOCK. */
   setsockopt(fd: number, level: number, name: number, optval: Uint8Array): number {
     return this.run('setsockopt', () => {
       const s = this.table.get(fd);
@@ -280,6 +291,7 @@ export class SocketSyscalls {
     });
   }
 
+  /** close(2): 0, or -EBADF. */
   close(fd: number): number {
     return this.run('close', () => {
       this.table.close(fd);
@@ -287,6 +299,7 @@ export class SocketSyscalls {
     });
   }
 
+  /** dup(2): the lowest free fd for the same socket, or -EBADF, -EMFILE. */
   dup(fd: number): number {
     return this.run('dup', () => this.table.dup(fd));
   }

@@ -67,6 +67,7 @@ export interface SocketTableOptions {
 
 /** One requested fd in a poll set. */
 export interface PollRequest {
+  /** The fd to check. */
   readonly fd: number;
   /** Events of interest (POLLIN, POLLOUT, ...). */
   readonly events: number;
@@ -77,9 +78,12 @@ interface FdEntry {
   cloexec: boolean;
 }
 
+/** A socket of either kind the table holds. */
 export type AnySocket = StreamSocket | DatagramSocket;
 
+/** The fd table: every socket by fd, with the calls that create, find, poll and close them. {@link RawSockets} and {@link SocketSyscalls} are views over one table. */
 export class SocketTable {
+  /** @internal The shared state sockets reach (provider, limits, policy, bind registry). */
   readonly context: CoreContext;
   private readonly fds = new Map<number, FdEntry>();
   private readonly firstFd: number;
@@ -127,17 +131,19 @@ export class SocketTable {
     if (type === SOCK_STREAM) {
       if (domain === 'unix') {
         if (protocol !== 0) fail(E.EPROTONOSUPPORT);
-        if (!caps.unix) fail(E.EAFNOSUPPORT);
+        if (!caps.unix) this.unsupported('unix');
       } else {
         if (protocol !== 0 && protocol !== IPPROTO_TCP) fail(E.EPROTONOSUPPORT);
-        if (!caps.tcp || (domain === 'ipv6' && !caps.ipv6)) fail(E.EAFNOSUPPORT);
+        if (!caps.tcp) this.unsupported('tcp');
+        if (domain === 'ipv6' && !caps.ipv6) this.unsupported('ipv6');
       }
       socket = new StreamSocket(this.context, domain, domain === 'unix' ? 0 : IPPROTO_TCP);
     } else if (type === SOCK_DGRAM) {
       // AF_UNIX datagram sockets are not provided by any runtime API.
       if (domain === 'unix') fail(E.ESOCKTNOSUPPORT);
       if (protocol !== 0 && protocol !== IPPROTO_UDP) fail(E.EPROTONOSUPPORT);
-      if (!caps.udp || (domain === 'ipv6' && !caps.ipv6)) fail(E.EAFNOSUPPORT);
+      if (!caps.udp) this.unsupported('udp');
+      if (domain === 'ipv6' && !caps.ipv6) this.unsupported('ipv6');
       socket = new DatagramSocket(this.context, domain, IPPROTO_UDP);
     } else {
       // SOCK_RAW, SOCK_SEQPACKET and others: not offered by any runtime.
@@ -180,7 +186,16 @@ export class SocketTable {
    * fd. When the table is full it fails with EMFILE before taking, so the
    * connection stays queued for a later accept, as on Linux.
    */
-  accept(fd: number, nonBlocking: boolean, cloexec: boolean): { fd: number; socket: StreamSocket } {
+  accept(
+    fd: number,
+    nonBlocking: boolean,
+    cloexec: boolean,
+  ): {
+    /** The new connection's fd. */
+    fd: number;
+    /** Its socket. */
+    socket: StreamSocket;
+  } {
     const listener = this.stream(fd, E.EOPNOTSUPP);
     if (this.fds.size >= this.context.limits.maxSockets) {
       if (listener.state !== 'listening') fail(E.EINVAL);
@@ -191,7 +206,13 @@ export class SocketTable {
     return { fd: this.install(socket, cloexec), socket };
   }
 
-  /** Puts a socket in the table at the lowest free fd; throws EMFILE when full. */
+  /** Refuses a socket the provider cannot make (EAFNOSUPPORT), letting the provider say why. */
+  private unsupported(feature: 'tcp' | 'udp' | 'unix' | 'ipv6'): never {
+    this.context.provider.explainUnsupported?.(feature);
+    return fail(E.EAFNOSUPPORT);
+  }
+
+  /** @internal Puts a socket in the table at the lowest free fd; throws EMFILE when full. */
   install(socket: SocketBase, cloexec = false, fd?: number): number {
     if (this.fds.size >= this.context.limits.maxSockets) fail(E.EMFILE);
     const n = fd ?? this.allocateFd?.() ?? this.lowestFree(this.firstFd);
@@ -233,6 +254,7 @@ export class SocketTable {
     return entry.cloexec;
   }
 
+  /** Sets or clears FD_CLOEXEC on `fd`. Throws ErrnoError EBADF. */
   setCloexec(fd: number, on: boolean): void {
     const entry = this.fds.get(fd);
     if (!entry) fail(E.EBADF);

@@ -25,6 +25,7 @@ import {
 import { denoCapabilities, hasUnstableNet } from './capabilities.ts';
 import { DenoDatagram, UNSTABLE_NET_MESSAGE } from './datagram.ts';
 import { denoNamespace, type DenoNamespace } from './deno-api.ts';
+import { defaultHostErrorSink } from './advice.ts';
 import { ErrorMapper, type HostErrorSink } from './errors.ts';
 import { lookup } from './lookup.ts';
 import { DenoStreamEndpoint, type StreamHost } from './stream-endpoint.ts';
@@ -36,27 +37,40 @@ export function assertDeno(): void {
   }
 }
 
+/** Options for {@link DenoProvider}. */
 export interface DenoProviderOptions {
   /**
    * Called with Deno's own message each time a host error becomes an errno,
    * e.g. `connect 10.0.0.1:80: NotCapable: Requires net access to
    * "10.0.0.1:80", run again with the --allow-net flag (errno EACCES)`.
    * A program only sees the errno; this says which permission flag is missing.
+   * Without it, the first missing permission and the first UDP socket refused
+   * for lack of --unstable-net are printed once each to stderr (console.warn);
+   * pass `() => {}` to print nothing.
    */
   readonly onHostError?: HostErrorSink;
 }
 
+export type { HostErrorSink } from './errors.ts';
+
+/**
+ * The rawsock provider for Deno, over Deno.listen, Deno.connect and Deno.listenDatagram. Throws an Error
+ * naming the right package when constructed on another runtime.
+ */
 export class DenoProvider implements RawSocketProvider {
   readonly name = 'deno';
+  /** What Deno offers; core answers EOPNOTSUPP/ENOPROTOOPT/EAFNOSUPPORT for the rest. */
   readonly capabilities: ProviderCapabilities;
   private readonly deno: DenoNamespace;
   private readonly errors: ErrorMapper;
+  private readonly sink: HostErrorSink;
   private readonly streamHost: StreamHost;
 
   constructor(options: DenoProviderOptions = {}) {
     assertDeno();
     this.deno = denoNamespace();
-    this.errors = new ErrorMapper(options.onHostError);
+    this.sink = options.onHostError ?? defaultHostErrorSink();
+    this.errors = new ErrorMapper(this.sink);
     this.capabilities = denoCapabilities(this.deno);
     this.streamHost = { deno: this.deno, errors: this.errors, reusePort: hasUnstableNet(this.deno) };
   }
@@ -69,15 +83,25 @@ export class DenoProvider implements RawSocketProvider {
 
   createDatagram(family: 'ipv4' | 'ipv6'): DatagramHandle {
     if (family !== 'ipv4' && family !== 'ipv6') throw new ErrnoError(E.EAFNOSUPPORT, String(family));
-    if (!this.capabilities.udp) throw new ErrnoError(E.EAFNOSUPPORT, UNSTABLE_NET_MESSAGE);
+    if (!this.capabilities.udp) {
+      this.explainUnsupported('udp');
+      throw new ErrnoError(E.EAFNOSUPPORT, UNSTABLE_NET_MESSAGE);
+    }
     return new DenoDatagram(family, { deno: this.deno, errors: this.errors });
   }
 
+  /** Says why core refused a socket: for UDP, the missing --unstable-net flag. */
+  explainUnsupported(feature: 'tcp' | 'udp' | 'unix' | 'ipv6'): void {
+    if (feature === 'udp') this.sink(`socket(SOCK_DGRAM): ${UNSTABLE_NET_MESSAGE} (errno EAFNOSUPPORT)`);
+  }
+
+  /** Resolves a host name through the system resolver (node:dns lookup, as getaddrinfo does). */
   lookup(hostname: string, family: 'ipv4' | 'ipv6' | 'any'): Promise<LookupResult[]> {
     return lookup(this.deno, this.errors, hostname, family);
   }
 }
 
+/** Creates a {@link DenoProvider} (same as `new DenoProvider(options)`). */
 export function createDenoProvider(options?: DenoProviderOptions): DenoProvider {
   return new DenoProvider(options);
 }

@@ -2,12 +2,13 @@
 // rawsock-emcc: a drop-in emcc wrapper that links rawsock's socket glue.
 //   rawsock-emcc app.c -o app.js [emcc flags]      build with rawsock
 //   rawsock-emcc --print-flags                     the flags, for build systems
+//   rawsock-emcc --help | --version | --doctor     see cli-info.mjs
 // EMCC picks the emcc to run (default: emcc on PATH).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { glueFlags, parseEmccVersion } from '../dist/index.js';
+import { MISSING_EMCC_ADVICE, flagProblems, runInfoCommand } from './cli-info.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const paths = {
@@ -19,12 +20,32 @@ const paths = {
 };
 const emcc = process.env.EMCC || 'emcc';
 const args = process.argv.slice(2);
+const { glueFlags, parseEmccVersion } = await loadGlue();
+
+/** The built glue helpers; a clear message if the package was not built. */
+async function loadGlue() {
+  try {
+    return await import('../dist/index.js');
+  } catch (e) {
+    if (args[0] === '--help' || args[0] === '-h') return {}; // help needs nothing built
+    console.error(`[rawsock] cannot load ${join(here, '..', 'dist', 'index.js')} (${e.code ?? e.message}): @rawsock/emscripten is not built; in its repository run npm run build, or reinstall the package`);
+    process.exit(1);
+  }
+}
+
+{
+  const status = runInfoCommand(args, paths, (text) => parseEmccVersion(text));
+  if (status !== undefined) process.exit(status);
+  const { errors, notes } = flagProblems(args);
+  for (const line of [...errors, ...notes]) console.error(line);
+  if (errors.length) process.exit(2);
+}
 
 function emccVersion() {
   try {
     return parseEmccVersion(execFileSync(emcc, ['--version'], { encoding: 'utf8' }));
   } catch (e) {
-    console.error(`[rawsock] cannot run ${emcc} (${e.code ?? e.message}); install Emscripten or set EMCC to your emcc`);
+    console.error(`[rawsock] cannot run ${emcc} (${e.code ?? e.message}): ${MISSING_EMCC_ADVICE}`);
     process.exit(127);
   }
 }

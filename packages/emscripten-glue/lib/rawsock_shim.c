@@ -5,7 +5,9 @@
  * archive members out of the link and routes sockets to rawsock's JS
  * library instead. Everything that is not a socket goes to the normal path.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <stdarg.h>
 #include <sys/ioctl.h>
@@ -20,6 +22,13 @@
 #include <unistd.h>
 #include <wasi/api.h>
 #include <emscripten.h>
+
+/* em++ links this file as C++ (a CMake C++ target passing rawsock-emcc
+ * --print-flags as linker flags): keep C names so libc's and the JS
+ * library's symbols still match. */
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* Implemented in library_rawsock.js; they return a result or -errno. */
 extern int rawsock_setsockopt(int fd, int level, int name, const void *value, socklen_t len);
@@ -157,3 +166,7 @@ int epoll_pwait(int epfd, struct epoll_event *events, int max, int timeout, cons
 int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout) {
   return epoll_pwait(epfd, events, max, timeout, 0);
 }
+
+#ifdef __cplusplus
+}
+#endif

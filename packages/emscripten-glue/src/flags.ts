@@ -6,8 +6,11 @@
 
 /** An emcc version. */
 export interface EmccVersion {
+  /** Major version. */
   readonly major: number;
+  /** Minor version. */
   readonly minor: number;
+  /** Patch version. */
   readonly patch: number;
 }
 

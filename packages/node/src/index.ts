@@ -2,6 +2,8 @@
  * @rawsock/node: the rawsock provider for Node.js, over node:net and
  * node:dgram (with libuv handles as a fallback where Node lacks synchronous
  * bind; see handles.ts).
+ *
+ * @module @rawsock/node
  */
 import {
   E,
@@ -19,6 +21,7 @@ import { lookup } from './lookup.js';
 import { assertNodeRuntime } from './runtime-check.js';
 import { NodeStreamEndpoint } from './stream-endpoint.js';
 
+/** Options for {@link NodeProvider}. */
 export interface NodeProviderOptions {
   /**
    * Give datagram handles a host-level connect(): the kernel then filters
@@ -31,8 +34,13 @@ export interface NodeProviderOptions {
   readonly datagramKernelConnect?: boolean;
 }
 
+/**
+ * The rawsock provider for Node.js, over node:net, node:dgram (and tcp_wrap/udp_wrap/pipe_wrap on Node 20 for synchronous bind). Throws an Error
+ * naming the right package when constructed on another runtime.
+ */
 export class NodeProvider implements RawSocketProvider {
   readonly name = 'node';
+  /** What Node.js offers; core answers EOPNOTSUPP/ENOPROTOOPT/EAFNOSUPPORT for the rest. */
   readonly capabilities: ProviderCapabilities;
   private readonly kernelConnect: boolean;
 
@@ -58,6 +66,7 @@ export class NodeProvider implements RawSocketProvider {
   }
 }
 
+/** Creates a {@link NodeProvider} (same as `new NodeProvider(options)`). */
 export function createNodeProvider(options?: NodeProviderOptions): NodeProvider {
   return new NodeProvider(options);
 }

@@ -3,6 +3,8 @@
  * synchronously (a WASI host, an emulator): the sockets live in a worker
  * thread and each call blocks the caller in Atomics.wait until done.
  * https://nodejs.org/api/worker_threads.html
+ *
+ * @module @rawsock/node/sync
  */
 import { Worker } from 'node:worker_threads';
 import { SyncSockets, createBridgeMemory, type CoreLimits, type PolicySpec } from '@rawsock/core';
@@ -19,7 +21,9 @@ export interface SyncWorkerData {
 export interface SyncSocketsOptions {
   /** Largest single transfer through the bridge (default 1 MiB). */
   readonly payloadBytes?: number;
+  /** Limits for the worker's socket table (see CoreLimits). */
   readonly limits?: Partial<CoreLimits>;
+  /** Network policy for the worker's table: a spec or presets such as `'loopback-only'`. */
   readonly policy?: PolicySpec | string;
   /** How long to wait for the worker to start (default 10 s). */
   readonly startTimeoutMs?: number;

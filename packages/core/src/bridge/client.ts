@@ -25,12 +25,19 @@ const atomics = () => (globalThis as unknown as { Atomics: AtomicsHost }).Atomic
 
 /** What one raw call returned. */
 export interface BridgeAnswer {
+  /** The call's result, or -errno. */
   readonly result: number;
+  /** Full length of an address written. */
   readonly addrlen: number;
+  /** msg_flags of a receive. */
   readonly msgFlags: number;
+  /** Length of an option value written. */
   readonly optlen: number;
+  /** Value of ioctl(FIONREAD/SIOCOUTQ). */
   readonly value: number;
+  /** Bytes received or written out. */
   readonly payload: Uint8Array;
+  /** The address written out (sockaddr bytes). */
   readonly addr: Uint8Array;
 }
 
@@ -38,6 +45,7 @@ const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 const err = (errno: number): Result<never> => ({ ok: false, errno, code: errnoName(errno) ?? 'EUNKNOWN' });
 const toResult = (r: number): Result<number> => (r < 0 ? err(-r) : ok(r));
 
+/** Synchronous sockets over the SAB+Atomics bridge: each call posts a request to the serving thread and blocks in Atomics.wait until it is answered. Blocking fds block for real ({@link BlockingSyscalls} semantics). Every call returns a {@link Result}. */
 export class SyncSockets {
   private readonly header: Int32Array;
   private readonly addr: Uint8Array;
@@ -103,23 +111,31 @@ export class SyncSockets {
     return decodeSockaddr(answer.addr, answer.addr.byteLength);
   }
 
+  /** socket(2). Errors: EAFNOSUPPORT, EINVAL, EMFILE. */
   socket(domain: 'ipv4' | 'ipv6' | 'unix', type: 'stream' | 'dgram', options: { nonBlocking?: boolean } = {}): Result<number> {
     const af = { ipv4: AF_INET, ipv6: AF_INET6, unix: AF_UNIX }[domain];
     const t = (type === 'stream' ? SOCK_STREAM : SOCK_DGRAM) | (options.nonBlocking ? SOCK_NONBLOCK : 0);
     return toResult(this.call({ op: 'socket', args: [af, t, 0] }).result);
   }
 
+  /** bind(2). Errors: EBADF, ENOTSOCK, EINVAL, EAFNOSUPPORT, EADDRINUSE, EADDRNOTAVAIL, EACCES, ENOENT. */
   bind(fd: number, address: SocketAddress): Result<number> {
     const addr = encodeSockaddr(address);
     return toResult(this.call({ op: 'bind', args: [fd, addr.byteLength], addr }).result);
   }
 
+  /** listen(2). Errors: EBADF, ENOTSOCK, EOPNOTSUPP, EINVAL, EADDRINUSE, EACCES. */
   listen(fd: number, backlog = 128): Result<number> {
     return toResult(this.call({ op: 'listen', args: [fd, backlog] }).result);
   }
 
   /** Blocks until a connection arrives (on a blocking listener). */
-  accept(fd: number): Result<{ fd: number; address: SocketAddress }> {
+  accept(fd: number): Result<{
+    /** The new connection's fd. */
+    fd: number;
+    /** The peer's address. */
+    address: SocketAddress;
+  }> {
     const r = this.call({ op: 'accept4', args: [fd, 0] });
     return r.result < 0 ? err(-r.result) : ok({ fd: r.result, address: this.address(r) });
   }
@@ -143,6 +159,7 @@ export class SyncSockets {
     return ok(sent);
   }
 
+  /** sendto(2). Errors: EAGAIN, EMSGSIZE, EDESTADDRREQ, EAFNOSUPPORT, EACCES, EISCONN. */
   sendto(fd: number, data: Uint8Array, address: SocketAddress, flags = 0): Result<number> {
     const addr = encodeSockaddr(address);
     return toResult(this.call({ op: 'sendto', args: [fd, flags, addr.byteLength], data, addr }).result);
@@ -154,26 +171,38 @@ export class SyncSockets {
     return r.ok ? ok(r.value.data) : r;
   }
 
-  recvfrom(fd: number, maxBytes: number, flags = 0): Result<{ data: Uint8Array; from?: SocketAddress; truncated: boolean }> {
+  /** recvfrom(2): the data, the sender and whether the datagram was cut. Errors: EAGAIN, ENOTCONN, ECONNRESET. */
+  recvfrom(fd: number, maxBytes: number, flags = 0): Result<{
+    /** The bytes received. */
+    data: Uint8Array;
+    /** The sender, when known. */
+    from?: SocketAddress;
+    /** True if the datagram was longer than `maxBytes` (MSG_TRUNC). */
+    truncated: boolean;
+  }> {
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) return err(E.EINVAL);
     const r = this.call({ op: 'recvfrom', args: [fd, Math.min(maxBytes, this.maxTransfer), flags] });
     if (r.result < 0) return err(-r.result);
     return ok({ data: r.payload, ...(r.addrlen > 0 ? { from: this.address(r) } : {}), truncated: (r.msgFlags & 0x20) !== 0 });
   }
 
+  /** shutdown(2). Errors: ENOTCONN, EINVAL, EBADF. */
   shutdown(fd: number, how: number): Result<number> {
     return toResult(this.call({ op: 'shutdown', args: [fd, how] }).result);
   }
 
+  /** close(2). Errors: EBADF. */
   close(fd: number): Result<number> {
     return toResult(this.call({ op: 'close', args: [fd] }).result);
   }
 
+  /** getsockname(2). Errors: EBADF, ENOTSOCK. */
   getsockname(fd: number): Result<SocketAddress> {
     const r = this.call({ op: 'getsockname', args: [fd] });
     return r.result < 0 ? err(-r.result) : ok(this.address(r));
   }
 
+  /** getpeername(2). Errors: ENOTCONN, EBADF. */
   getpeername(fd: number): Result<SocketAddress> {
     const r = this.call({ op: 'getpeername', args: [fd] });
     return r.result < 0 ? err(-r.result) : ok(this.address(r));
@@ -191,11 +220,13 @@ export class SyncSockets {
     return r.result < 0 ? err(-r.result) : ok(r.payload);
   }
 
+  /** ioctl(FIONREAD): bytes readable now. Errors: EINVAL on a listener, EBADF. */
   available(fd: number): Result<number> {
     const r = this.call({ op: 'ioctl', args: [fd, FIONREAD, 0] });
     return r.result < 0 ? err(-r.result) : ok(r.value);
   }
 
+  /** fcntl(F_SETFL, O_NONBLOCK). Errors: EBADF. */
   setNonBlocking(fd: number, on: boolean): Result<number> {
     const flags = this.call({ op: 'fcntl', args: [fd, F_GETFL, 0] }).result;
     if (flags < 0) return err(-flags);

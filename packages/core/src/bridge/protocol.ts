@@ -25,8 +25,11 @@ export const SLOT = {
   server: 8,
 } as const;
 
+/** The serving thread is starting. */
 export const SERVER_STARTING = 0;
+/** The serving thread answers calls. */
 export const SERVER_READY = 1;
+/** The serving thread has stopped; calls fail. */
 export const SERVER_GONE = 2;
 
 export const STATE_IDLE = 0;
@@ -66,10 +69,15 @@ export type BridgeOp =
 
 /** One request. `args` are numbers; `data`/`addr` carry input bytes. */
 export interface BridgeRequest {
+  /** The call. */
   readonly op: BridgeOp;
+  /** Its numeric arguments, in the syscall's order. */
   readonly args: readonly number[];
+  /** Bytes to send or an option value. */
   readonly data?: Uint8Array;
+  /** A sockaddr argument. */
   readonly addr?: Uint8Array;
+  /** A host name to resolve. */
   readonly text?: string;
 }
 

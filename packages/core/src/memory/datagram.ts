@@ -51,6 +51,7 @@ function flowHash(from: Peer): number {
 }
 
 export class MemoryDatagramHandle implements DatagramHandle {
+  /** The socket's address family. */
   readonly family: 'ipv4' | 'ipv6';
   readonly #network: MemoryNetwork;
   readonly #capacity: number;
@@ -87,15 +88,19 @@ export class MemoryDatagramHandle implements DatagramHandle {
   get queuedBytes(): number {
     return this.#queuedBytes;
   }
+  /** SO_BROADCAST as set. */
   get broadcast(): boolean {
     return this.#broadcast;
   }
+  /** The unicast TTL as set. */
   get ttl(): number {
     return this.#ttl;
   }
+  /** The multicast TTL as set. */
   get multicastTTL(): number {
     return this.#multicastTTL;
   }
+  /** Multicast loopback as set. */
   get multicastLoopback(): boolean {
     return this.#multicastLoopback;
   }
@@ -176,20 +181,24 @@ export class MemoryDatagramHandle implements DatagramHandle {
     this.#kick();
   }
 
+  /** Stores SO_BROADCAST (the virtual network does not route broadcasts). */
   setBroadcast(enable: boolean): void {
     this.#broadcast = enable;
   }
 
+  /** Stores the unicast TTL. */
   setTTL(ttl: number): void {
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > 255) fail(E.EINVAL);
     this.#ttl = ttl;
   }
 
+  /** Stores the multicast TTL. */
   setMulticastTTL(ttl: number): void {
     if (!Number.isInteger(ttl) || ttl < 0 || ttl > 255) fail(E.EINVAL);
     this.#multicastTTL = ttl;
   }
 
+  /** Stores multicast loopback. */
   setMulticastLoopback(enable: boolean): void {
     this.#multicastLoopback = enable;
   }

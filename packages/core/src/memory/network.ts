@@ -50,6 +50,7 @@ function hostKey(name: string): string {
   return lower.endsWith('.') ? lower.slice(0, -1) : lower;
 }
 
+/** A virtual network: the ports, listeners and unix paths that MemoryProviders sharing it can reach. */
 export class MemoryNetwork {
   /** @internal */
   readonly scheduler = new Scheduler();

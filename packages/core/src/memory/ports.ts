@@ -8,6 +8,7 @@ import { ANY4, ANY6, type Ip, type IpVersion } from './inet.js';
 
 /** Linux's default net.ipv4.ip_local_port_range. */
 export const EPHEMERAL_PORT_MIN = 32768;
+/** Upper end of Linux's default net.ipv4.ip_local_port_range. */
 export const EPHEMERAL_PORT_MAX = 60999;
 
 /**

@@ -53,6 +53,7 @@ function size(value: number | undefined, fallback: number, what: string): number
 
 export class MemoryProvider implements RawSocketProvider {
   readonly name = 'memory';
+  /** Everything: TCP, UDP and unix, in memory. */
   readonly capabilities: ProviderCapabilities = CAPABILITIES;
   readonly #network: MemoryNetwork;
   readonly #streamBuffer: number;

@@ -40,6 +40,7 @@ interface UnixBound {
 const UNNAMED: UnixAddress = { family: 'unix', path: '' };
 
 export class MemoryStreamEndpoint implements StreamEndpoint {
+  /** The endpoint's address family. */
   readonly domain: Domain;
   readonly #network: MemoryNetwork;
   readonly #capacity: number;

@@ -7,12 +7,15 @@ import { parseIPv4, parseIPv6 } from '../address.js';
 
 /** An address as policy compares it: version and bytes. */
 export interface IpBytes {
+  /** IP version. */
   readonly v: 4 | 6;
+  /** 4 or 16 bytes, network order. */
   readonly bytes: Uint8Array;
 }
 
 /** A CIDR block. */
 export interface Cidr extends IpBytes {
+  /** Prefix length in bits. */
   readonly prefix: number;
 }
 

@@ -15,6 +15,7 @@ export type PolicyOperation = 'connect' | 'bind' | 'listen' | 'sendto' | 'accept
 
 /** One allow or deny rule. Every given condition must hold for it to match. */
 export interface PolicyRule {
+  /** Allow or deny what the rule matches. */
   readonly action: 'allow' | 'deny';
   /** Operations covered (default: all). */
   readonly ops?: readonly PolicyOperation[];
@@ -30,6 +31,7 @@ export interface PolicyRule {
 
 /** A policy as an embedder writes it. */
 export interface PolicySpec {
+  /** Rules, checked in order; the first that matches decides. */
   readonly rules?: readonly PolicyRule[];
   /** What happens when no rule matches (default `'allow'`). */
   readonly default?: 'allow' | 'deny';
@@ -45,7 +47,9 @@ export interface PolicySpec {
 
 /** What the audit hook hears about each denied operation. */
 export interface PolicyDenial {
+  /** The operation denied. */
   readonly op: PolicyOperation;
+  /** The address it was for. */
   readonly address: SocketAddress;
   /** Index of the deny rule that matched, or -1 for the default. */
   readonly rule: number;
@@ -133,7 +137,15 @@ export class NetworkPolicy {
   }
 
   /** The verdict without side effects. */
-  evaluate(op: PolicyOperation, address: SocketAddress): { allowed: boolean; rule: number } {
+  evaluate(
+    op: PolicyOperation,
+    address: SocketAddress,
+  ): {
+    /** Whether the operation may go ahead. */
+    allowed: boolean;
+    /** Index of the rule that decided, or -1 for the default. */
+    rule: number;
+  } {
     let ip: IpBytes | undefined;
     let path: string | undefined;
     if (address.family === 'unix') path = resolveUnixPath(address.path, this.cwd);

@@ -68,11 +68,13 @@ let nextSocketId = 1;
 export abstract class SocketBase {
   /** Unique id for traces and maps (not an fd). */
   readonly id = nextSocketId++;
+  /** The address family: `'ipv4'`, `'ipv6'` or `'unix'`. */
   readonly domain: Domain;
   /** SOCK_STREAM or SOCK_DGRAM. */
   readonly type: number;
   /** IPPROTO_TCP, IPPROTO_UDP, or 0 for unix. */
   readonly protocol: number;
+  /** @internal */
   protected readonly ctx: CoreContext;
   private _state: SocketState = 'fresh';
   /** O_NONBLOCK; shared by dup'ed fds, as the open file description is. */
@@ -83,6 +85,7 @@ export abstract class SocketBase {
   shutRd = false;
   /** shutdown(SHUT_WR) was called, or the socket can no longer send. */
   shutWr = false;
+  /** @internal The option values getsockopt reports. */
   readonly opts: SocketOptionState = defaultOptionState();
   /** Number of fds referring to this socket (dup shares one socket). */
   refs = 0;
@@ -101,6 +104,7 @@ export abstract class SocketBase {
     this.protocol = protocol;
   }
 
+  /** The current state (see {@link SocketState}). */
   get state(): SocketState {
     return this._state;
   }
@@ -135,7 +139,7 @@ export abstract class SocketBase {
     this.ctx.readiness.mark(this);
   }
 
-  /** Registers a readiness watcher; returns the function that removes it. */
+  /** @internal Registers a readiness watcher; returns the function that removes it. */
   watch(watcher: ReadinessWatcher): () => void {
     (this.watchers ??= new Set()).add(watcher);
     return () => {
@@ -143,10 +147,12 @@ export abstract class SocketBase {
     };
   }
 
+  /** @internal */
   hasWatchers(): boolean {
     return this.watchers !== undefined && this.watchers.size > 0;
   }
 
+  /** @internal */
   notifyWatchers(): void {
     const watchers = this.watchers;
     if (!watchers || watchers.size === 0) return;

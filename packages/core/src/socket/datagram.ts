@@ -67,6 +67,7 @@ function sameEndpoint(a: InetAddress, b: InetAddress): boolean {
   return a.port === b.port && canonicalIP(a.address) === canonicalIP(b.address);
 }
 
+/** A SOCK_DGRAM socket (UDP): bound/connected state, the receive queue and datagram options. */
 export class DatagramSocket extends SocketBase {
   private handle: DatagramHandle | undefined;
   private local: InetAddress | undefined;
@@ -78,6 +79,7 @@ export class DatagramSocket extends SocketBase {
   /** bind() was called (Linux's SOCK_BINDPORT_LOCK): the port survives a disconnect. */
   private explicitBind = false;
 
+  /** @internal Sockets are made by the table (socket(2)), not directly. */
   constructor(ctx: CoreContext, domain: 'ipv4' | 'ipv6' | 'unix', protocol: number) {
     super(ctx, domain, SOCK_DGRAM, protocol);
     this.rx = new DatagramQueue(ctx.budget);
@@ -97,6 +99,7 @@ export class DatagramSocket extends SocketBase {
 
   // ---------------------------------------------------------------- bind / connect
 
+  /** bind(2). Throws ErrnoError EINVAL, EAFNOSUPPORT, EADDRINUSE, EADDRNOTAVAIL, EACCES. */
   bind(address: InetAddress): void {
     if (this.local) fail(E.EINVAL);
     this.permit('bind', address);
@@ -272,6 +275,7 @@ export class DatagramSocket extends SocketBase {
 
   // ---------------------------------------------------------------- shutdown / close
 
+  /** shutdown(2). Throws ErrnoError ENOTCONN, EINVAL. */
   shutdown(how: number): void {
     if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) fail(E.EINVAL);
     // inet_shutdown sets the bits even when it then says ENOTCONN.
@@ -314,6 +318,7 @@ export class DatagramSocket extends SocketBase {
     return this.rx.peek()?.data.byteLength ?? 0;
   }
 
+  /** @internal Applies an option to the host after setsockopt stored it. */
   applyOption(name: keyof SocketOptionState): void {
     if (name === 'rcvbuf' && this.paused && this.rx.bytes < this.receiveLimit() / 2) {
       this.paused = false;

@@ -1,6 +1,6 @@
 /**
  * Socket states, modelled on libuv's handle model: every socket is in exactly
- * one state and every change goes through {@link SocketBase.transition}, so a
+ * one state and every change goes through `SocketBase.transition`, so a
  * trace hook sees each one.
  *
  * - `fresh`: socket() returned it; no address.
@@ -16,8 +16,12 @@ export type SocketState = 'fresh' | 'bound' | 'connecting' | 'connected' | 'list
 
 /** A state change, as passed to a trace hook. */
 export interface StateTransition {
+  /** The socket's id (stable for its life; not its fd). */
   readonly socketId: number;
+  /** The state before. */
   readonly from: SocketState;
+  /** The state after. */
   readonly to: SocketState;
+  /** What caused the change (the call or the host event). */
   readonly reason: string;
 }

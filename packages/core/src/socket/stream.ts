@@ -31,6 +31,7 @@ import type { SocketOptionState } from './options-state.js';
 
 const READABLE = POLLIN | POLLRDNORM;
 
+/** A SOCK_STREAM socket (TCP or unix): the POSIX state machine for connections and listeners. */
 export class StreamSocket extends SocketBase {
   private endpoint: StreamEndpoint | undefined;
   private conn: StreamConnection | undefined;
@@ -53,12 +54,13 @@ export class StreamSocket extends SocketBase {
   private peerEnded = false;
   private readonly acceptQueue: StreamSocket[] = [];
 
+  /** @internal Sockets are made by the table (socket(2)), not directly. */
   constructor(ctx: CoreContext, domain: Domain, protocol: number) {
     super(ctx, domain, SOCK_STREAM, protocol);
     this.rx = new ByteQueue(ctx.budget);
   }
 
-  /** A socket for a connection a listener accepted; it starts buffering at once. */
+  /** @internal A socket for a connection a listener accepted; it starts buffering at once. */
   static fromAccepted(listener: StreamSocket, conn: StreamConnection, ctx: CoreContext): StreamSocket {
     const s = new StreamSocket(ctx, listener.domain, listener.protocol);
     // Accepted sockets inherit the listener's options (socket(7)).
@@ -66,7 +68,7 @@ export class StreamSocket extends SocketBase {
     return s.adopt(conn, 'accepted');
   }
 
-  /** A socket over an already established connection (one end of a socketpair). */
+  /** @internal A socket over an already established connection (one end of a socketpair). */
   static fromConnection(ctx: CoreContext, domain: Domain, conn: StreamConnection): StreamSocket {
     return new StreamSocket(ctx, domain, 0).adopt(conn, 'socketpair');
   }
@@ -121,6 +123,7 @@ export class StreamSocket extends SocketBase {
 
   // ---------------------------------------------------------------- bind
 
+  /** bind(2). Throws ErrnoError EINVAL, EAFNOSUPPORT, EADDRINUSE, EADDRNOTAVAIL, EACCES, ENOENT. */
   bind(address: SocketAddress): void {
     if (this.state !== 'fresh' || this.local) fail(E.EINVAL);
     this.permit('bind', address);
@@ -174,6 +177,7 @@ export class StreamSocket extends SocketBase {
 
   // ---------------------------------------------------------------- listen
 
+  /** listen(2). Throws ErrnoError EINVAL, EADDRINUSE, EACCES. */
   listen(backlog: number): void {
     switch (this.state) {
       case 'listening':
@@ -223,6 +227,7 @@ export class StreamSocket extends SocketBase {
     this.changed();
   }
 
+  /** accept(2) without blocking. Throws ErrnoError EAGAIN, EINVAL (not listening), ECONNABORTED. */
   accept(): StreamSocket {
     if (this.state !== 'listening') fail(E.EINVAL);
     const err = this.takeError();
@@ -509,6 +514,7 @@ export class StreamSocket extends SocketBase {
 
   // ---------------------------------------------------------------- shutdown / close
 
+  /** shutdown(2). Throws ErrnoError ENOTCONN, EINVAL. */
   shutdown(how: number): void {
     if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) fail(E.EINVAL);
     const rd = how !== SHUT_WR;
@@ -642,6 +648,7 @@ export class StreamSocket extends SocketBase {
     return this.acceptQueue.length;
   }
 
+  /** @internal Applies an option to the host after setsockopt stored it. */
   applyOption(name: keyof SocketOptionState): void {
     if (name === 'rcvbuf') this.tryResume();
     if (!this.conn || this.isUnix) return;
