@@ -4,15 +4,16 @@
 //   rawsock-emcc --print-flags                     the flags, for build systems
 // EMCC picks the emcc to run (default: emcc on PATH).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { glueFlags, parseEmccVersion } from '../dist/index.js';
+import { blockingArg, compileOnly, glueFlags, linkRecord, parseEmccVersion } from '../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const paths = {
   // library_rawsock.js first: the others build on its $RAWSOCK.
-  libraries: ['library_rawsock.js', 'library_rawsock_fd.js'].map((f) => join(here, '..', 'lib', f)),
+  libraries: ['library_rawsock.js', 'library_rawsock_fd.js', 'library_rawsock_blocking.js'].map((f) => join(here, '..', 'lib', f)),
   runtime: join(here, '..', 'dist', 'rawsock-runtime.js'),
   shim: join(here, '..', 'lib', 'rawsock_shim.c'),
 };
@@ -41,7 +42,19 @@ if (args[0] === '--print-flags') {
   console.log(glueFlags(version, [], paths).add.join(' '));
   process.exit(0);
 }
+// The link-time choices go into the artifact as a small --pre-js.
+const { blocking, error } = blockingArg(args);
+if (error) {
+  console.error(error);
+  process.exit(1);
+}
+const recordDir = compileOnly(args) ? undefined : mkdtempSync(join(tmpdir(), 'rawsock-emcc-'));
+if (recordDir) {
+  paths.record = join(recordDir, 'rawsock-link-record.js');
+  writeFileSync(paths.record, linkRecord(blocking));
+}
 const { add, keep, notes } = glueFlags(version, args, paths);
 for (const n of notes) console.error(n);
 const r = spawnSync(emcc, [...keep, ...add], { stdio: 'inherit' });
+if (recordDir) rmSync(recordDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);

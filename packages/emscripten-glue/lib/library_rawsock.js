@@ -37,6 +37,8 @@ mergeInto(LibraryManager.library, {
     },
     runtime: null,
     root: null,
+    // Linked with -sASYNCIFY/-sJSPI: blocking calls can suspend the program.
+    buildSuspends: {{{ (typeof ASYNCIFY !== 'undefined' && ASYNCIFY) ? 'true' : 'false' }}},
     // The core, made on first use so programs without sockets pay nothing.
     get: function() {
       if (RAWSOCK.runtime) return RAWSOCK.runtime;
@@ -47,9 +49,18 @@ mergeInto(LibraryManager.library, {
       var abi = { timeval: { size: _rawsock_timeval_layout(0), secBytes: usecOffset >= 8 ? 8 : 4, usecOffset: usecOffset, usecBytes: 4 } };
       var fs = {
         newSocketFd: function() { return RAWSOCK.createStream().fd; },
-        isOtherFd: function(fd) { var s = FS.getStream(fd); return !!s && !(s.node && s.node.rawsock); }
+        isOtherFd: function(fd) { var s = FS.getStream(fd); return !!s && !(s.node && s.node.rawsock); },
+        // Worker mode (the table lives in a worker): fds are offered, then opened.
+        freeFds: function(count) {
+          var out = [];
+          for (var fd = 0; out.length < count && fd < FS.MAX_OPEN_FDS; fd++) if (!FS.getStream(fd)) out.push(fd);
+          return out;
+        },
+        openSocketFd: function(fd) { RAWSOCK.createStream(fd); }
       };
-      RAWSOCK.runtime = RawsockRuntime.createGlueRuntime(fs, Module['rawsock'] || {}, abi);
+      // The blocking mode chosen at link time (rawsock-emcc --rawsock-blocking) and whether the build can suspend.
+      var build = { blocking: typeof RAWSOCK_LINK_BLOCKING !== 'undefined' ? RAWSOCK_LINK_BLOCKING : 'auto', suspends: RAWSOCK.buildSuspends };
+      RAWSOCK.runtime = RawsockRuntime.createGlueRuntime(fs, Module['rawsock'] || {}, abi, build);
       return RAWSOCK.runtime;
     },
     nextName: 0,
@@ -70,11 +81,13 @@ mergeInto(LibraryManager.library, {
       var cb = RAWSOCK.callbacks[event];
       if (cb) cb(data);
     },
+    // Snapshots come from the core in this thread, or from the socket
+    // worker (worker mode), where they arrive between the program's calls.
     track: function(fd) {
-      var table = RAWSOCK.runtime.table;
-      if (!table.has(fd)) return;
-      var s = table.get(fd), last = 0, opened = s.state === 'connected';
-      table.subscribe(fd, function(mask) {
+      var last = 0, opened = false;
+      RAWSOCK.runtime.watch(fd, function(s) {
+        if (s.initial) { opened = s.state === 'connected'; return; }
+        var mask = s.mask;
         if (mask & 0x20 /* POLLNVAL: closed */) return;
         var rising = mask & ~last;
         last = mask;
@@ -86,7 +99,7 @@ mergeInto(LibraryManager.library, {
           opened = true;
           RAWSOCK.emit('open', fd);
         }
-        if (mask & 0x1 && s.readableBytes() > 0) RAWSOCK.emit('message', fd);
+        if (mask & 0x1 && s.readable > 0) RAWSOCK.emit('message', fd);
         if (rising & 0x8 /* POLLERR */ && s.pendingError) RAWSOCK.emit('error', [fd, -RAWSOCK.runtime.errno(-s.pendingError), 'socket error']);
         if (rising & (0x10 | 0x2000) /* POLLHUP, POLLRDHUP */) RAWSOCK.emit('close', fd);
       });
@@ -151,7 +164,7 @@ mergeInto(LibraryManager.library, {
         return r;
       },
       poll: function(stream) {
-        return RAWSOCK.get().table.revents({ fd: stream.fd, events: 0xffff });
+        return RAWSOCK.get().revents(stream.fd, 0xffff);
       },
       close: function(stream) {
         RAWSOCK.get().sys.close(stream.fd);

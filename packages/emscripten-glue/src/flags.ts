@@ -19,6 +19,11 @@ export interface GluePaths {
   readonly runtime: string;
   /** The libc shim, compiled into every link. */
   readonly shim: string;
+  /**
+   * A --pre-js recording the link-time choices (see {@link linkRecord});
+   * the wrapper writes it for each link.
+   */
+  readonly record?: string;
 }
 
 /** What the wrapper does to a build. */
@@ -29,6 +34,42 @@ export interface GlueFlags {
   readonly keep: readonly string[];
   /** Messages for the user (printed once). */
   readonly notes: readonly string[];
+  /** --rawsock-blocking (default 'auto'). */
+  readonly blocking: string;
+  /** An argument error: the link must not run. */
+  readonly error?: string;
+}
+
+/** The modes --rawsock-blocking takes. */
+export const BLOCKING_CHOICES = ['auto', 'suspend', 'worker', 'never'] as const;
+
+/**
+ * Reads and removes `--rawsock-blocking=MODE` (or `--rawsock-blocking MODE`);
+ * the last one wins. Returns the mode, the other arguments, and an error
+ * for an unknown mode.
+ */
+export function blockingArg(args: readonly string[]): { blocking: string; rest: string[]; error?: string } {
+  let blocking = 'auto';
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--rawsock-blocking') {
+      blocking = args[++i] ?? '';
+    } else if (a.startsWith('--rawsock-blocking=')) {
+      blocking = a.slice('--rawsock-blocking='.length);
+    } else {
+      rest.push(a);
+    }
+  }
+  if (!(BLOCKING_CHOICES as readonly string[]).includes(blocking)) {
+    return { blocking, rest, error: `[rawsock] --rawsock-blocking=${blocking}: expected one of ${BLOCKING_CHOICES.join(', ')}` };
+  }
+  return { blocking, rest };
+}
+
+/** The text of the link record: a --pre-js the glue library reads at start. */
+export function linkRecord(blocking: string): string {
+  return `// rawsock-emcc link record\nvar RAWSOCK_LINK_BLOCKING = ${JSON.stringify(blocking)};\n`;
 }
 
 /** Reads `emcc --version` output ("emcc (...) 3.1.6 (...)"). */
@@ -75,13 +116,16 @@ export function compileOnly(args: readonly string[]): boolean {
  */
 export function glueFlags(version: EmccVersion, userArgs: readonly string[], paths: GluePaths): GlueFlags {
   const notes: string[] = [];
-  let keep = [...userArgs];
+  const parsed = blockingArg(userArgs);
+  let keep = parsed.rest;
+  const blocking = parsed.blocking;
+  if (parsed.error) return { add: [], keep, notes, blocking, error: parsed.error };
   if (setsSetting(keep, 'NODERAWSOCKETS')) {
     keep = withoutSetting(keep, 'NODERAWSOCKETS');
     notes.push('[rawsock] -sNODERAWSOCKETS ignored: rawsock provides sockets');
   }
-  if (compileOnly(keep)) return { add: [], keep, notes };
-  const add = [...paths.libraries.flatMap((l) => ['--js-library', l]), '--pre-js', paths.runtime, paths.shim];
+  if (compileOnly(keep)) return { add: [], keep, notes, blocking };
+  const add = [...paths.libraries.flatMap((l) => ['--js-library', l]), ...(paths.record ? ['--pre-js', paths.record] : []), '--pre-js', paths.runtime, paths.shim];
   if (before(version, 3, 1, 11) && !setsSetting(keep, 'WASM_ASYNC_COMPILATION')) add.push('-sWASM_ASYNC_COMPILATION=0');
-  return { add, keep, notes };
+  return { add, keep, notes, blocking };
 }

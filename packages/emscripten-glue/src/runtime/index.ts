@@ -5,6 +5,7 @@
  * syscall-shaped object. No socket semantics here: they are all in core.
  */
 import {
+  BlockingSyscalls,
   ErrnoError,
   LINUX_LP64_ABI,
   SocketSyscalls,
@@ -12,10 +13,18 @@ import {
   linuxToEmscriptenErrno,
   type OptionAbi,
   type PolicySpec,
+  type PollRequest,
   type RawSocketProvider,
 } from '@rawsock/core';
-import type * as NodeProviderModule from '@rawsock/node';
-import { detectRuntime, type RuntimeName } from '../detect-runtime.js';
+import { BridgedSyscalls, type GlueSyscalls } from './blocking/bridged-syscalls.js';
+import { chooseBlockingMode, isBlockingRequest, type BlockingMode, type BlockingRequest } from './blocking/mode.js';
+import { workerUnavailable } from './blocking/abilities.js';
+import { startSocketWorker } from './blocking/start-worker.js';
+import { snapshotOf, type SocketSnapshot } from './blocking/worker-messages.js';
+import { providerFor } from './providers.js';
+
+export { chooseBlockingMode, isBlockingRequest, type BlockingMode, type BlockingRequest } from './blocking/mode.js';
+export type { SocketSnapshot } from './blocking/worker-messages.js';
 
 /** What Module.rawsock may carry. */
 export interface RawsockModuleOptions {
@@ -23,12 +32,45 @@ export interface RawsockModuleOptions {
   readonly provider?: RawSocketProvider;
   /** Network policy (spec or preset list); RAWSOCK_POLICY is read when absent. */
   readonly policy?: PolicySpec | string;
+  /**
+   * How calls on blocking sockets wait (see README "Blocking modes"):
+   * 'auto' (default), 'suspend', 'worker' or 'never'. Overrides the
+   * link-time choice (rawsock-emcc --rawsock-blocking).
+   */
+  readonly blocking?: BlockingRequest;
+}
+
+/** What the link recorded about the build. */
+export interface GlueBuild {
+  /** rawsock-emcc --rawsock-blocking (default 'auto'). */
+  readonly blocking?: string;
+  /** Linked with -sASYNCIFY or -sJSPI: blocking calls can suspend the program. */
+  readonly suspends?: boolean;
 }
 
 /** The library's view of the runtime. */
 export interface GlueRuntime {
-  readonly sys: SocketSyscalls;
-  readonly table: SocketTable;
+  /** How blocking calls wait in this run. */
+  readonly mode: BlockingMode;
+  /**
+   * The syscalls: core's SocketSyscalls in this thread, or the same calls
+   * across the worker bridge (where blocking fds block).
+   */
+  readonly sys: GlueSyscalls;
+  /** In-thread modes only: the fd table (undefined in worker mode). */
+  readonly table: SocketTable | undefined;
+  /** Suspend mode only: the blocking calls, as promises for Asyncify/JSPI. */
+  readonly blocking: BlockingSyscalls | undefined;
+  /** poll(2) mask of one fd for `events`, now. */
+  revents(fd: number, events: number): number;
+  /**
+   * poll(2): waits up to `timeoutMs` (-1 forever) for one request to be
+   * ready, blocking the thread in worker mode; in the other modes it only
+   * looks (suspend mode waits through `blocking.poll`).
+   */
+  waitReady(requests: readonly PollRequest[], timeoutMs: number): number[];
+  /** Readiness snapshots of a new socket, for Emscripten's socket callbacks; the first has `initial`. */
+  watch(fd: number, listener: (snap: SocketSnapshot) => void): void;
   /** Linux -errno → Emscripten's -errno. */
   errno(linuxNegative: number): number;
   /**
@@ -42,32 +84,12 @@ export interface GlueRuntime {
 export interface GlueFs {
   /** Creates the FS stream for a new socket and returns its fd. */
   newSocketFd(): number;
+  /** Worker mode: the `count` lowest fds the FS has free (none is taken). */
+  freeFds?(count: number): number[];
+  /** Worker mode: creates the FS stream of a socket at `fd`. */
+  openSocketFd?(fd: number): void;
   /** True if `fd` is an open FS stream that is not a socket. */
   isOtherFd(fd: number): boolean;
-}
-
-type ProviderClass = new () => RawSocketProvider;
-
-/**
- * Each runtime's provider, loaded on first use: a require()d module stays
- * lazy in the bundle (esbuild runs its top level on the first require), so
- * a provider's load-time probes (node:net, Deno.*, Bun.*) run only when a
- * program opens a socket on that runtime — never for programs without
- * sockets. Deno's and Bun's are typed loosely: their sources need those
- * runtimes' own type definitions.
- */
-const PROVIDERS: Record<RuntimeName, () => RawSocketProvider> = {
-  node: () => new (require('@rawsock/node') as typeof NodeProviderModule).NodeProvider(),
-  deno: () => new (require('@rawsock/deno') as { DenoProvider: ProviderClass }).DenoProvider(),
-  bun: () => new (require('@rawsock/bun') as { BunProvider: ProviderClass }).BunProvider(),
-};
-
-/** Module.rawsock.provider wins; otherwise the detected runtime's (Deno, then Bun, then Node). */
-function providerFor(options: RawsockModuleOptions): RawSocketProvider {
-  if (options.provider) return options.provider;
-  const runtime = detectRuntime();
-  if (runtime) return PROVIDERS[runtime]();
-  throw new Error('[rawsock] cannot open sockets: no supported runtime (Node.js, Deno, Bun) was detected; pass Module.rawsock = { provider }');
 }
 
 function policyFromEnvironment(): string | undefined {
@@ -75,11 +97,28 @@ function policyFromEnvironment(): string | undefined {
   return g.process?.env?.RAWSOCK_POLICY || undefined;
 }
 
+let warnedNoBlocking = false;
+
 /** Builds the runtime; called once, on the first socket call. */
-export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}, abi: OptionAbi = LINUX_LP64_ABI): GlueRuntime {
+export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}, abi: OptionAbi = LINUX_LP64_ABI, build: GlueBuild = {}): GlueRuntime {
   const policy = options.policy ?? policyFromEnvironment();
+  const request = options.blocking ?? build.blocking ?? 'auto';
+  if (!isBlockingRequest(request)) throw new Error(`[rawsock] unknown blocking mode '${String(request)}': use auto, suspend, worker or never`);
+  const choice = chooseBlockingMode(request, {
+    buildSuspends: !!build.suspends,
+    customProvider: !!options.provider,
+    // Probed only when it could matter: a worker is never started for nothing.
+    ...(request === 'worker' || (request === 'auto' && !build.suspends)
+      ? { workerUnavailable: fs.freeFds && fs.openSocketFd ? workerUnavailable() : 'the glue library cannot reserve fds (relink with the current rawsock-emcc)' }
+      : {}),
+  });
+  if (choice.warning && !warnedNoBlocking) {
+    warnedNoBlocking = true;
+    console.warn(choice.warning);
+  }
+  if (choice.mode === 'worker') return workerRuntime(fs, abi, policy);
   const table = new SocketTable({
-    provider: providerFor(options),
+    provider: providerFor(options.provider),
     allocateFd: () => fs.newSocketFd(),
     isOtherFd: (fd) => fs.isOtherFd(fd),
     ...(policy !== undefined ? { policy } : {}),
@@ -96,5 +135,58 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
       throw e;
     }
   };
-  return { table, sys: new SocketSyscalls(table, { abi }), errno: linuxToEmscriptenErrno, dupTo };
+  const sys = new SocketSyscalls(table, { abi });
+  return {
+    mode: choice.mode,
+    table,
+    sys,
+    blocking: choice.mode === 'suspend' ? new BlockingSyscalls(sys) : undefined,
+    errno: linuxToEmscriptenErrno,
+    dupTo,
+    revents: (fd, events) => table.revents({ fd, events }),
+    waitReady: (requests) => table.pollNow(requests),
+    watch: (fd, listener) => {
+      if (!table.has(fd)) return;
+      const s = table.get(fd);
+      const snap = (mask: number, initial = false): SocketSnapshot => snapshotOf(s, fd, mask, initial);
+      listener(snap(0, true));
+      table.subscribe(fd, (mask) => listener(snap(mask)));
+    },
+  };
+}
+
+/** Worker mode: the table lives in the socket worker; every call crosses the bridge. */
+function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string | undefined): GlueRuntime {
+  if (!fs.freeFds || !fs.openSocketFd) throw new Error('[rawsock] this glue library cannot run in worker mode (no fd reservation): relink with the current rawsock-emcc');
+  const worker = startSocketWorker({ abi, ...(policy !== undefined ? { policy } : {}) });
+  let open = 0;
+  const counted = (delta: number) => {
+    open = Math.max(0, open + delta);
+    worker.setOpenSockets(open);
+  };
+  const freeFds = fs.freeFds.bind(fs);
+  const openSocketFd = fs.openSocketFd.bind(fs);
+  const sys = new BridgedSyscalls(worker.bridge, {
+    freeFds,
+    openSocketFd: (fd) => {
+      openSocketFd(fd);
+      counted(1);
+    },
+    socketClosed: () => counted(-1),
+  });
+  return {
+    mode: 'worker',
+    table: undefined,
+    sys,
+    blocking: undefined,
+    errno: linuxToEmscriptenErrno,
+    dupTo: (fd, target, cloexec) => {
+      const r = sys.dupTo(fd, target, cloexec);
+      if (r >= 0) counted(1);
+      return r;
+    },
+    revents: (fd, events) => sys.poll([{ fd, events }], 0)[0] ?? 0,
+    waitReady: (requests, timeoutMs) => sys.poll(requests, timeoutMs),
+    watch: (fd, listener) => worker.watch(fd, listener),
+  };
 }
