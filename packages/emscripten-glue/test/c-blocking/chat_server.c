@@ -3,7 +3,8 @@
  * over blocking sockets. Each line a client sends goes to every other
  * client; a line "/quit" ends the server. Each new client is greeted with
  * "welcome N" (so a client knows it is in the room). Prints "listening PORT"
- * first and a summary at the end.
+ * first, "idle" when poll first times out after a line was relayed, and a
+ * summary at the end.
  */
 #include "blk.h"
 
@@ -27,7 +28,11 @@ int main(void) {
       break;
     }
     if (r == 0) {
-      ticks++;
+      /* Say once that the room went quiet after some talk (the harness waits for it before "/quit"). */
+      if (relayed > 0 && ticks++ == 0) {
+        printf("idle\n");
+        fflush(stdout);
+      }
       continue;
     }
     if ((fds[0].revents & POLLIN) && n <= MAX_CLIENTS) {
