@@ -9,7 +9,11 @@
  * read/write/close/poll/select on them go through FS as for any file.
  */
 mergeInto(LibraryManager.library, {
+#if ASYNCIFY
+  $RAWSOCK__deps: ['$FS', '$DNS', 'rawsock_timeval_layout', '$Asyncify'],
+#else
   $RAWSOCK__deps: ['$FS', '$DNS', 'rawsock_timeval_layout'],
+#endif
   // Emscripten's getaddrinfo invents 172.29.x.y addresses for names; make
   // the loopback names real so they resolve to what they are.
   $RAWSOCK__postset: 'RAWSOCK.seedNames();',
@@ -38,7 +42,13 @@ mergeInto(LibraryManager.library, {
     runtime: null,
     root: null,
     // Linked with -sASYNCIFY/-sJSPI: blocking calls can suspend the program.
-    buildSuspends: {{{ (typeof ASYNCIFY !== 'undefined' && ASYNCIFY) ? 'true' : 'false' }}},
+#if ASYNCIFY
+    buildSuspends: true,
+    suspend: function(start) { return Asyncify.handleAsync(start); },
+#else
+    buildSuspends: false,
+    suspend: null,
+#endif
     // The core, made on first use so programs without sockets pay nothing.
     get: function() {
       if (RAWSOCK.runtime) return RAWSOCK.runtime;
@@ -59,7 +69,7 @@ mergeInto(LibraryManager.library, {
         openSocketFd: function(fd) { RAWSOCK.createStream(fd); }
       };
       // The blocking mode chosen at link time (rawsock-emcc --rawsock-blocking) and whether the build can suspend.
-      var build = { blocking: typeof RAWSOCK_LINK_BLOCKING !== 'undefined' ? RAWSOCK_LINK_BLOCKING : 'auto', suspends: RAWSOCK.buildSuspends };
+      var build = { blocking: typeof RAWSOCK_LINK_BLOCKING !== 'undefined' ? RAWSOCK_LINK_BLOCKING : 'auto', suspends: RAWSOCK.buildSuspends, suspend: RAWSOCK.suspend };
       RAWSOCK.runtime = RawsockRuntime.createGlueRuntime(fs, Module['rawsock'] || {}, abi, build);
       return RAWSOCK.runtime;
     },
@@ -121,6 +131,14 @@ mergeInto(LibraryManager.library, {
     },
     bytes: function(ptr, len) {
       return HEAPU8.subarray(ptr, ptr + len);
+    },
+    // A receive buffer to scatter from: the same memory on every call, so a
+    // receive that suspended the program (suspend mode) finds its bytes
+    // there when Asyncify calls the import again to resume.
+    scratchBytes: null,
+    scratch: function(len) {
+      if (!RAWSOCK.scratchBytes || RAWSOCK.scratchBytes.byteLength < len) RAWSOCK.scratchBytes = new Uint8Array(Math.max(len, 4096));
+      return RAWSOCK.scratchBytes.subarray(0, len);
     },
     // getsockname/getpeername: the address into the caller's buffer, its full length into *addrlen.
     nameCall: function(method, fd, addr, addrlenp) {
@@ -263,7 +281,7 @@ mergeInto(LibraryManager.library, {
     var name = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_name }}}) >> 2];
     var namelen = HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_namelen }}}) >> 2];
     var total = list.reduce(function(n, v) { return n + v.len; }, 0);
-    var data = new Uint8Array(total);
+    var data = RAWSOCK.scratch(total);
     var r = sys.recvfrom(fd, data, flags, name ? RAWSOCK.bytes(name, Math.max(0, namelen)) : null, name ? namelen : 0);
     if (r < 0) return RAWSOCK.ret(r);
     // Scatter what was copied (r may exceed it with MSG_TRUNC on a datagram).

@@ -2,7 +2,8 @@
  * @license MIT
  * rawsock: poll, select and epoll_wait that wait for their timeout when the
  * program's blocking calls can block (worker mode: the thread sleeps in
- * Atomics.wait while the socket worker watches the fds).
+ * Atomics.wait while the socket worker watches the fds; suspend mode: the
+ * wasm stack is suspended by Asyncify while the core waits).
  *
  * Each wraps the call it replaces (Emscripten's poll; rawsock's select and
  * epoll_wait) and keeps it as the one implementation of readiness: look
@@ -33,12 +34,23 @@
     $RAWSOCK_WAIT: {
       // True when a call may wait: a runtime exists (a socket was made) that blocks in this thread.
       can: function() {
-        return !!RAWSOCK.runtime && RAWSOCK.runtime.mode === 'worker';
+        return !!RAWSOCK.runtime && RAWSOCK.runtime.mode !== 'never';
       },
       // Waits for one of `requests` ({fd, events}, sockets only) or `timeout` ms (-1: forever).
       wait: function(requests, timeout) {
         if (requests.length) RAWSOCK.runtime.waitReady(requests, timeout < 0 ? -1 : timeout);
-      }
+      },
+      // Suspend mode: Asyncify calls the import again when it resumes the
+      // program (rewinding), and that call must reach the same wait without
+      // looking first; the call made while suspending (unwinding) must not
+      // touch the program's memory after the wait.
+#if ASYNCIFY
+      rewinding: function() { return Asyncify.state === Asyncify.State.Rewinding; },
+      unwinding: function() { return Asyncify.state === Asyncify.State.Unwinding; }
+#else
+      rewinding: function() { return false; },
+      unwinding: function() { return false; }
+#endif
     }
   });
 
@@ -46,8 +58,11 @@
     mergeInto(lib, {
       __syscall_poll__deps: ['$RAWSOCK_WAIT', 'rawsock_blocking__syscall_poll'],
       __syscall_poll: function(fds, nfds, timeout) {
-        var r = _rawsock_blocking__syscall_poll(fds, nfds, 0);
-        if (r !== 0 || timeout === 0 || !RAWSOCK_WAIT.can()) return r;
+        var r = 0;
+        if (!RAWSOCK_WAIT.rewinding()) {
+          r = _rawsock_blocking__syscall_poll(fds, nfds, 0);
+          if (r !== 0 || timeout === 0 || !RAWSOCK_WAIT.can()) return r;
+        }
         var requests = [];
         for (var i = 0; i < nfds; i++) {
           var at = fds + i * 8; // struct pollfd { int fd; short events, revents; }
@@ -56,6 +71,7 @@
         }
         if (!requests.length) return r;
         RAWSOCK_WAIT.wait(requests, timeout);
+        if (RAWSOCK_WAIT.unwinding()) return 0;
         return _rawsock_blocking__syscall_poll(fds, nfds, 0);
       }
     });
@@ -76,17 +92,26 @@
         if (ms === 0) return inner(nfds, readfds, writefds, exceptfds, timeout);
         var sets = [readfds, writefds, exceptfds], words = (Math.min(nfds, 1024) + 31) >> 5;
         var saved = sets.map(function(set) { return set ? HEAP32.slice(set >> 2, (set >> 2) + words) : null; });
-        var r = inner(nfds, readfds, writefds, exceptfds, timeout);
-        if (r !== 0) return r;
+        var restore = function() { saved.forEach(function(words, k) { if (words) HEAP32.set(words, sets[k] >> 2); }); };
+        var r = 0;
+        if (!RAWSOCK_WAIT.rewinding()) {
+          r = inner(nfds, readfds, writefds, exceptfds, timeout);
+          if (r !== 0) return r;
+          restore();
+        }
         var requests = [], bits = [0x1 /* POLLIN */, 0x4 /* POLLOUT */, 0x2 /* POLLPRI */];
         for (var fd = 0; fd < Math.min(nfds, 1024); fd++) {
           var events = 0;
           for (var k = 0; k < 3; k++) if (saved[k] && ((saved[k][fd >> 5] >>> (fd & 31)) & 1)) events |= bits[k];
           if (events && RAWSOCK.isSocket(fd)) requests.push({ fd: fd, events: events });
         }
-        if (!requests.length) return r;
+        if (!requests.length) {
+          // Nothing to wait for: the sets say so, as the first look left them.
+          inner(nfds, readfds, writefds, exceptfds, timeout);
+          return 0;
+        }
         RAWSOCK_WAIT.wait(requests, ms);
-        saved.forEach(function(words, k) { if (words) HEAP32.set(words, sets[k] >> 2); });
+        if (RAWSOCK_WAIT.unwinding()) return 0;
         return inner(nfds, readfds, writefds, exceptfds, timeout);
       }
     });
@@ -96,8 +121,11 @@
     mergeInto(lib, {
       rawsock_epoll_wait__deps: ['$RAWSOCK_WAIT', '$RAWSOCK_EPOLL', 'rawsock_blockingrawsock_epoll_wait'],
       rawsock_epoll_wait: function(epfd, out, max, timeout) {
-        var r = _rawsock_blockingrawsock_epoll_wait(epfd, out, max, 0);
-        if (r !== 0 || timeout === 0 || !RAWSOCK_WAIT.can()) return r;
+        var r = 0;
+        if (!RAWSOCK_WAIT.rewinding()) {
+          r = _rawsock_blockingrawsock_epoll_wait(epfd, out, max, 0);
+          if (r !== 0 || timeout === 0 || !RAWSOCK_WAIT.can()) return r;
+        }
         var ep = RAWSOCK_EPOLL.get(epfd), requests = [];
         if (!ep) return r;
         ep.interest.forEach(function(w, fd) {
@@ -105,6 +133,7 @@
         });
         if (!requests.length) return r;
         RAWSOCK_WAIT.wait(requests, timeout);
+        if (RAWSOCK_WAIT.unwinding()) return 0;
         return _rawsock_blockingrawsock_epoll_wait(epfd, out, max, 0);
       }
     });

@@ -86,6 +86,55 @@ function setsSetting(args: readonly string[], name: string): boolean {
   return args.some((a, i) => a === `-s${name}` || a.startsWith(`-s${name}=`) || (a === '-s' && (args[i + 1] === name || args[i + 1]?.startsWith(`${name}=`))));
 }
 
+/**
+ * The glue's JS imports that may suspend the program in `suspend` mode (a
+ * blocking call waiting), for ASYNCIFY_IMPORTS: Asyncify instruments only
+ * the wasm paths that can reach these.
+ */
+export const SUSPENDING_IMPORTS = [
+  '__syscall_connect',
+  '__syscall_accept4',
+  '__syscall_recvfrom',
+  '__syscall_sendto',
+  '__syscall_recvmsg',
+  '__syscall_sendmsg',
+  'wasi_snapshot_preview1.fd_read',
+  'wasi_snapshot_preview1.fd_write',
+  '__syscall_poll',
+  '__syscall__newselect',
+  'rawsock_epoll_wait',
+] as const;
+
+/** True if the arguments turn Asyncify on (-sASYNCIFY, -sASYNCIFY=1). */
+export function asyncifyOn(args: readonly string[]): boolean {
+  const v = settingValueText(args, 'ASYNCIFY');
+  return v !== undefined && v !== '0';
+}
+
+/** The text of the last -sNAME[=value] ('1' when bare), or undefined. */
+function settingValueText(args: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    const text = a === '-s' ? args[i + 1] ?? '' : a.startsWith('-s') ? a.slice(2) : undefined;
+    if (text === undefined) continue;
+    if (text === name) value = '1';
+    else if (text.startsWith(`${name}=`)) value = text.slice(name.length + 1);
+  }
+  return value;
+}
+
+/** A list setting (-sNAME=[a,b] or -sNAME=a,b) as its items, or undefined. */
+function settingValue(args: readonly string[], name: string): string[] | undefined {
+  const text = settingValueText(args, name);
+  if (text === undefined) return undefined;
+  return text
+    .replace(/^\[|\]$/g, '')
+    .split(',')
+    .map((x) => x.trim().replace(/^['"]|['"]$/g, ''))
+    .filter(Boolean);
+}
+
 /** Drops every form of an -s setting from the arguments. */
 function withoutSetting(args: readonly string[], name: string): string[] {
   const out: string[] = [];
@@ -127,5 +176,11 @@ export function glueFlags(version: EmccVersion, userArgs: readonly string[], pat
   if (compileOnly(keep)) return { add: [], keep, notes, blocking };
   const add = [...paths.libraries.flatMap((l) => ['--js-library', l]), ...(paths.record ? ['--pre-js', paths.record] : []), '--pre-js', paths.runtime, paths.shim];
   if (before(version, 3, 1, 11) && !setsSetting(keep, 'WASM_ASYNC_COMPILATION')) add.push('-sWASM_ASYNC_COMPILATION=0');
+  if (asyncifyOn(keep)) {
+    // The glue's imports that can suspend must be Asyncify imports; the user's own ones are kept.
+    const user = settingValue(keep, 'ASYNCIFY_IMPORTS');
+    keep = withoutSetting(keep, 'ASYNCIFY_IMPORTS');
+    add.push(`-sASYNCIFY_IMPORTS=[${[...(user ?? []), ...SUSPENDING_IMPORTS].join(',')}]`);
+  }
   return { add, keep, notes, blocking };
 }

@@ -20,6 +20,7 @@ import { BridgedSyscalls, type GlueSyscalls } from './blocking/bridged-syscalls.
 import { chooseBlockingMode, isBlockingRequest, type BlockingMode, type BlockingRequest } from './blocking/mode.js';
 import { workerUnavailable } from './blocking/abilities.js';
 import { startSocketWorker } from './blocking/start-worker.js';
+import { suspendingSyscalls, suspendingWait, type Suspend } from './blocking/suspending-syscalls.js';
 import { snapshotOf, type SocketSnapshot } from './blocking/worker-messages.js';
 import { providerFor } from './providers.js';
 
@@ -46,6 +47,8 @@ export interface GlueBuild {
   readonly blocking?: string;
   /** Linked with -sASYNCIFY or -sJSPI: blocking calls can suspend the program. */
   readonly suspends?: boolean;
+  /** Such a build's way to suspend (Asyncify.handleAsync), from the JS library. */
+  readonly suspend?: Suspend;
 }
 
 /** The library's view of the runtime. */
@@ -65,10 +68,11 @@ export interface GlueRuntime {
   revents(fd: number, events: number): number;
   /**
    * poll(2): waits up to `timeoutMs` (-1 forever) for one request to be
-   * ready, blocking the thread in worker mode; in the other modes it only
-   * looks (suspend mode waits through `blocking.poll`).
+   * ready — blocking the thread in worker mode, suspending the program in
+   * suspend mode (then the result is only a count); in `never` it only
+   * looks. Callers look again afterwards.
    */
-  waitReady(requests: readonly PollRequest[], timeoutMs: number): number[];
+  waitReady(requests: readonly PollRequest[], timeoutMs: number): number[] | number;
   /** Readiness snapshots of a new socket, for Emscripten's socket callbacks; the first has `initial`. */
   watch(fd: number, listener: (snap: SocketSnapshot) => void): void;
   /** Linux -errno → Emscripten's -errno. */
@@ -136,15 +140,17 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
     }
   };
   const sys = new SocketSyscalls(table, { abi });
+  const blocking = choice.mode === 'suspend' ? new BlockingSyscalls(sys) : undefined;
+  if (blocking && !build.suspend) throw new Error('[rawsock] this build says it can suspend but the glue library gave no way to: relink with the current rawsock-emcc');
   return {
     mode: choice.mode,
     table,
-    sys,
-    blocking: choice.mode === 'suspend' ? new BlockingSyscalls(sys) : undefined,
+    sys: blocking && build.suspend ? suspendingSyscalls(sys, blocking, table, build.suspend) : sys,
+    blocking,
     errno: linuxToEmscriptenErrno,
     dupTo,
     revents: (fd, events) => table.revents({ fd, events }),
-    waitReady: (requests) => table.pollNow(requests),
+    waitReady: blocking && build.suspend ? suspendingWait(blocking, build.suspend) : (requests) => table.pollNow(requests),
     watch: (fd, listener) => {
       if (!table.has(fd)) return;
       const s = table.get(fd);

@@ -13,7 +13,8 @@ int main(int argc, char **argv) {
   ssize_t n = recv(fd, buf, sizeof buf - 1, 0);
   long long waited = rs_now_ms() - t0;
   rs_check(n == 5 && memcmp(buf, "later", 5) == 0, "recv returns the late data", "got %zd '%s'", n, buf);
-  rs_check(waited >= 150, "recv waited for it (about 200 ms)", "waited %lld ms", waited);
+  /* The peer's 200 ms start when it accepts; our clock starts once connect returned, a little later. */
+  rs_check(waited >= 100, "recv waited for it (the peer sends 200 ms after accepting)", "waited %lld ms", waited);
   n = recv(fd, buf, sizeof buf, 0);
   rs_eq(n, 0, "then recv blocks until EOF and returns 0");
   close(fd);

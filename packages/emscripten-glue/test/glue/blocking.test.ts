@@ -32,10 +32,17 @@ const WITH_PEER: Record<string, { drive: (s: Start) => Promise<PeerResult>; peer
 };
 const PROGRAMS = [...SELF_CONTAINED, ...Object.keys(WITH_PEER)];
 
-/** Link-time modes: `auto` is a plain build (no flag), `worker` asks for the bridge. */
+/**
+ * Link-time modes: `auto` is a plain build (no flag: the worker bridge on
+ * these runtimes), `worker` asks for the bridge, `suspend` is an Asyncify
+ * build asking for suspension, `auto+asyncify` an Asyncify build left to
+ * auto (which picks suspend).
+ */
 const MODES = [
   { name: 'auto', flags: [] as string[] },
   { name: 'worker', flags: ['--rawsock-blocking=worker'] },
+  { name: 'suspend', flags: ['--rawsock-blocking=suspend', '-sASYNCIFY'] },
+  { name: 'auto+asyncify', flags: ['-sASYNCIFY'] },
 ];
 
 interface Runtime {
@@ -48,9 +55,23 @@ const RUNTIMES: Runtime[] = [
   ...OTHERS.map((rt) => ({ name: rt.name, argv: (a: string, args: string[]): [string, string[]] => [rt.cmd, [...rt.args, artifactFor(rt, a), ...args]] })),
 ];
 
+/**
+ * Pinned deviation (DenoProvider; see fd.test.ts and README): in the
+ * in-thread modes, a connect to a port whose listener was closed in the same
+ * JS turn is reset, not refused, on Deno (Deno.Listener.close() lets the
+ * kernel listener linger). The worker modes do not show it: there each call
+ * is its own round trip to the worker.
+ */
+const DENO_IN_THREAD: Record<string, string> = {
+  'ok - blocking connect to a closed port': 'not ok - blocking connect to a closed port: returned -1, errno ECONNRESET, want -1 ECONNREFUSED',
+  'ok - SO_ERROR ECONNREFUSED': 'not ok - SO_ERROR ECONNREFUSED: got ECONNRESET, want ECONNREFUSED',
+};
+const pinned = (rt: string, mode: string, lines: string[]) =>
+  rt === 'Deno' && (mode === 'suspend' || mode === 'auto+asyncify') ? lines.map((l) => DENO_IN_THREAD[l] ?? l).sort() : lines;
+
 const native: Record<string, string> = {};
 const wasm: Record<string, string> = {};
-const tagOf = (mode: string) => `-blk-${mode}`;
+const tagOf = (mode: string) => `-blk-${mode.replace(/\W/g, '')}`;
 
 describe.skipIf(!emcc)(`blocking C programs (emcc ${emcc})`, () => {
   beforeAll(() => {
@@ -80,8 +101,9 @@ describe.skipIf(!emcc)(`blocking C programs (emcc ${emcc})`, () => {
           if (!peer) {
             const n = await run(native[p]!, []);
             const w = await run(cmd, args, undefined, 30_000);
-            expect(verdicts(w.stdout)).toEqual(verdicts(n.stdout));
-            expect(w.code).toBe(0);
+            const expected = pinned(rt.name, m.name, verdicts(n.stdout));
+            expect(verdicts(w.stdout)).toEqual(expected);
+            if (!expected.some((l) => l.startsWith('not ok'))) expect(w.code).toBe(0);
             return;
           }
           const n = await peer.drive(starter(native[p]!, []));

@@ -99,6 +99,14 @@ describe('rawsock-emcc', () => {
     expect(bad.stderr).toBe('[rawsock] --rawsock-blocking=sometimes: expected one of auto, suspend, worker, never\n');
   });
 
+  it('-sASYNCIFY: the glue\'s suspending imports join ASYNCIFY_IMPORTS, after the user\'s own', () => {
+    const glueImports = '__syscall_connect,__syscall_accept4,__syscall_recvfrom,__syscall_sendto,__syscall_recvmsg,__syscall_sendmsg,wasi_snapshot_preview1.fd_read,wasi_snapshot_preview1.fd_write,__syscall_poll,__syscall__newselect,rawsock_epoll_wait';
+    expect(wrap(['app.c', '-sASYNCIFY'], '3.1.6').passed.filter((a) => a.includes('ASYNCIFY_IMPORTS'))).toEqual([`-sASYNCIFY_IMPORTS=[${glueImports}]`]);
+    const r = wrap(['app.c', '-sASYNCIFY=1', '-sASYNCIFY_IMPORTS=[my_sleep, env.other]'], '3.1.6');
+    expect(r.passed.filter((a) => a.includes('ASYNCIFY'))).toEqual(['-sASYNCIFY=1', `-sASYNCIFY_IMPORTS=[my_sleep,env.other,${glueImports}]`]);
+    expect(wrap(['app.c', '-sASYNCIFY=0'], '3.1.6').passed.join(' ')).not.toContain('ASYNCIFY_IMPORTS');
+  });
+
   it('exits with emcc\'s status; a missing emcc is 127 with a [rawsock] message', () => {
     expect(wrap(['app.c'], '3.1.6', { FAKE_EXIT: '3' }).code).toBe(3);
     const missing = spawnSync(process.execPath, [wrapper, 'app.c'], { encoding: 'utf8', env: { ...process.env, EMCC: join(dir, 'nope') } });
