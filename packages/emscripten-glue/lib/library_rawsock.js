@@ -66,7 +66,9 @@ mergeInto(LibraryManager.library, {
           for (var fd = 0; out.length < count && fd < FS.MAX_OPEN_FDS; fd++) if (!FS.getStream(fd)) out.push(fd);
           return out;
         },
-        openSocketFd: function(fd) { RAWSOCK.createStream(fd); }
+        openSocketFd: function(fd) { RAWSOCK.createStream(fd); },
+        // Worker mode: the worker keeps the process alive only for a program that waits for socket callbacks.
+        hasCallbacks: function() { return Object.keys(RAWSOCK.callbacks).length > 0; }
       };
       // The blocking mode chosen at link time (rawsock-emcc --rawsock-blocking) and whether the build can suspend.
       var build = { blocking: typeof RAWSOCK_LINK_BLOCKING !== 'undefined' ? RAWSOCK_LINK_BLOCKING : 'auto', suspends: RAWSOCK.buildSuspends, suspend: RAWSOCK.suspend };
@@ -377,6 +379,7 @@ mergeInto(LibraryManager.library, {
   $_setNetworkCallback: function(event, userData, callback) {
     if (!callback) {
       delete RAWSOCK.callbacks[event];
+      if (RAWSOCK.runtime) RAWSOCK.runtime.callbacksChanged();
       return;
     }
     // Like library_sockfs.js: a program driven by callbacks must outlive main().
@@ -396,6 +399,7 @@ mergeInto(LibraryManager.library, {
         if (!(e instanceof ExitStatus)) throw e;
       }
     };
+    if (RAWSOCK.runtime) RAWSOCK.runtime.callbacksChanged();
   }
 ,
 

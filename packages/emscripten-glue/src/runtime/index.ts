@@ -73,6 +73,8 @@ export interface GlueRuntime {
    * looks. Callers look again afterwards.
    */
   waitReady(requests: readonly PollRequest[], timeoutMs: number): number[] | number;
+  /** The program registered a socket callback (worker mode: keep the process alive while sockets are open). */
+  callbacksChanged(): void;
   /** Readiness snapshots of a new socket, for Emscripten's socket callbacks; the first has `initial`. */
   watch(fd: number, listener: (snap: SocketSnapshot) => void): void;
   /** Linux -errno → Emscripten's -errno. */
@@ -92,6 +94,8 @@ export interface GlueFs {
   freeFds?(count: number): number[];
   /** Worker mode: creates the FS stream of a socket at `fd`. */
   openSocketFd?(fd: number): void;
+  /** True if the program registered Emscripten socket callbacks (it waits for events after main). */
+  hasCallbacks?(): boolean;
   /** True if `fd` is an open FS stream that is not a socket. */
   isOtherFd(fd: number): boolean;
 }
@@ -149,6 +153,7 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
     blocking,
     errno: linuxToEmscriptenErrno,
     dupTo,
+    callbacksChanged: () => undefined,
     revents: (fd, events) => table.revents({ fd, events }),
     waitReady: blocking && build.suspend ? suspendingWait(blocking, build.suspend) : (requests) => table.pollNow(requests),
     watch: (fd, listener) => {
@@ -165,10 +170,14 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
 function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string | undefined): GlueRuntime {
   if (!fs.freeFds || !fs.openSocketFd) throw new Error('[rawsock] this glue library cannot run in worker mode (no fd reservation): relink with the current rawsock-emcc');
   const worker = startSocketWorker({ abi, ...(policy !== undefined ? { policy } : {}) });
+  // The worker holds the process open (as sockets in this thread would)
+  // only while sockets are open and socket callbacks wait for events: a
+  // blocking program is busy in its own calls and exits when it is done.
   let open = 0;
+  const hold = () => worker.setOpenSockets(fs.hasCallbacks?.() ? open : 0);
   const counted = (delta: number) => {
     open = Math.max(0, open + delta);
-    worker.setOpenSockets(open);
+    hold();
   };
   const freeFds = fs.freeFds.bind(fs);
   const openSocketFd = fs.openSocketFd.bind(fs);
@@ -191,6 +200,7 @@ function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string |
       if (r >= 0) counted(1);
       return r;
     },
+    callbacksChanged: hold,
     revents: (fd, events) => sys.poll([{ fd, events }], 0)[0] ?? 0,
     waitReady: (requests, timeoutMs) => sys.poll(requests, timeoutMs),
     watch: (fd, listener) => worker.watch(fd, listener),

@@ -19,7 +19,7 @@ export interface SocketWorker {
   readonly bridge: SyncSockets;
   /** Routes the snapshots of `fd` to `listener` (replacing any earlier one). */
   watch(fd: number, listener: (snap: SocketSnapshot) => void): void;
-  /** Open-socket count changed: keep the process alive while it is above 0. */
+  /** Keep the process alive while `count` (open sockets that callbacks wait on) is above 0. */
   setOpenSockets(count: number): void;
 }
 
