@@ -55,12 +55,22 @@
   });
 
   if (keep('__syscall_poll')) {
+    // Emscripten ≥ 4 marks its poll __async (with ASYNCIFY it then always
+    // suspends, waiting on FS node wait-queues rawsock's sockets do not
+    // signal) and gives libc a non-suspending __syscall_poll_nonblocking for
+    // timeout 0: look through that one, and suspend here only to wait.
+    delete lib['__syscall_poll__async'];
+    var nonblocking = !!lib['__syscall_poll_nonblocking'];
     mergeInto(lib, {
-      __syscall_poll__deps: ['$RAWSOCK_WAIT', 'rawsock_blocking__syscall_poll'],
+      $RAWSOCK_POLL_LOOK__deps: [nonblocking ? '__syscall_poll_nonblocking' : 'rawsock_blocking__syscall_poll'],
+      $RAWSOCK_POLL_LOOK: nonblocking
+        ? function(fds, nfds) { return ___syscall_poll_nonblocking(fds, nfds); }
+        : function(fds, nfds) { return _rawsock_blocking__syscall_poll(fds, nfds, 0); },
+      __syscall_poll__deps: ['$RAWSOCK_WAIT', '$RAWSOCK_POLL_LOOK'],
       __syscall_poll: function(fds, nfds, timeout) {
         var r = 0;
         if (!RAWSOCK_WAIT.rewinding()) {
-          r = _rawsock_blocking__syscall_poll(fds, nfds, 0);
+          r = RAWSOCK_POLL_LOOK(fds, nfds);
           if (r !== 0 || timeout === 0 || !RAWSOCK_WAIT.can()) return r;
         }
         var requests = [];
@@ -72,7 +82,7 @@
         if (!requests.length) return r;
         RAWSOCK_WAIT.wait(requests, timeout);
         if (RAWSOCK_WAIT.unwinding()) return 0;
-        return _rawsock_blocking__syscall_poll(fds, nfds, 0);
+        return RAWSOCK_POLL_LOOK(fds, nfds);
       }
     });
   }
