@@ -41,8 +41,9 @@ mergeInto(LibraryManager.library, {
     },
     runtime: null,
     root: null,
-    // Linked with -sASYNCIFY/-sJSPI: blocking calls can suspend the program.
-#if ASYNCIFY
+    // Linked with -sASYNCIFY: blocking calls can suspend the program. (JSPI
+    // builds, ASYNCIFY == 2, are not suspended yet: they get the worker bridge.)
+#if ASYNCIFY == 1
     buildSuspends: true,
     suspend: function(start) { return Asyncify.handleAsync(start); },
 #else

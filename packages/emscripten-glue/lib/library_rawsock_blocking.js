@@ -44,7 +44,7 @@
       // program (rewinding), and that call must reach the same wait without
       // looking first; the call made while suspending (unwinding) must not
       // touch the program's memory after the wait.
-#if ASYNCIFY
+#if ASYNCIFY == 1
       rewinding: function() { return Asyncify.state === Asyncify.State.Rewinding; },
       unwinding: function() { return Asyncify.state === Asyncify.State.Unwinding; }
 #else

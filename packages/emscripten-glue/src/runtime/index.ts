@@ -45,7 +45,7 @@ export interface RawsockModuleOptions {
 export interface GlueBuild {
   /** rawsock-emcc --rawsock-blocking (default 'auto'). */
   readonly blocking?: string;
-  /** Linked with -sASYNCIFY or -sJSPI: blocking calls can suspend the program. */
+  /** Linked with -sASYNCIFY: blocking calls can suspend the program. */
   readonly suspends?: boolean;
   /** Such a build's way to suspend (Asyncify.handleAsync), from the JS library. */
   readonly suspend?: Suspend;
