@@ -105,3 +105,30 @@ export function chat(start: Start, clients = 3): Promise<PeerResult> {
     return { run, peer: seen.map((lines, i) => `c${i}: ${[...lines].sort().join(', ')}`) };
   });
 }
+
+/** Reads exactly `size` bytes (checking the pattern), then sends `size` pattern bytes back and closes. */
+export async function bulk(start: Start, size = 1536 * 1024): Promise<PeerResult> {
+  const pattern = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) pattern[i] = i % 251;
+  const verdict: string[] = [];
+  const server = createServer((s) => {
+    let got = 0;
+    let mismatch = -1;
+    s.on('error', () => undefined);
+    s.on('data', (d: Buffer) => {
+      for (let i = 0; i < d.length && mismatch < 0; i++) if (d[i] !== (got + i) % 251) mismatch = got + i;
+      got += d.length;
+      if (got >= size) {
+        verdict.push(`peer read ${got} bytes${mismatch >= 0 ? `, first wrong at ${mismatch}` : ''}`);
+        s.end(pattern);
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  try {
+    return { run: await start(['--port', String(port)]), peer: verdict };
+  } finally {
+    server.close();
+  }
+}

@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { acceptLoop, chat, lateReply, type PeerResult, type Start } from './blocking-peers.js';
+import { acceptLoop, bulk, chat, lateReply, type PeerResult, type Start } from './blocking-peers.js';
 import { NODES, buildNative, buildWasm, emccVersion, run, verdicts } from './harness.js';
 import { OTHERS, artifactFor } from './other-runtimes.js';
 
@@ -23,6 +23,7 @@ const SELF_CONTAINED = ['refused.c', 'rcvtimeo.c', 'timeouts.c', 'connect_timeou
 /** Programs with a harness peer, and how the peer's side must look. */
 const WITH_PEER: Record<string, { drive: (s: Start) => Promise<PeerResult>; peer?: string[]; out?: RegExp }> = {
   'late_reply.c': { drive: lateReply },
+  'bulk.c': { drive: bulk, peer: [`peer read ${1536 * 1024} bytes`] },
   'accept_loop.c': { drive: (s) => acceptLoop(s, 3), peer: ['hello client0\n', 'hello client1\n', 'hello client2\n'] },
   'chat_server.c': {
     drive: (s) => chat(s, 3),
