@@ -1,8 +1,8 @@
 /**
  * Can this thread use the worker bridge? It needs SharedArrayBuffer,
  * Atomics.wait allowed on this thread (browsers forbid it on the main
- * thread), and a way to start a worker: worker_threads on Node, the Web
- * Worker API on Deno and Bun.
+ * thread), and a way to start a worker: worker_threads on Node and Deno,
+ * the Web Worker API on Bun.
  */
 import { getBuiltinModule } from './host-builtins.js';
 import { detectRuntime } from '../../detect-runtime.js';
@@ -19,7 +19,7 @@ export function workerUnavailable(): string | undefined {
     return 'Atomics.wait is not allowed on this thread';
   }
   const runtime = detectRuntime();
-  if (runtime === 'node') return getBuiltinModule('node:worker_threads')?.Worker ? undefined : 'node:worker_threads is not available';
+  if (runtime !== 'bun') return getBuiltinModule('node:worker_threads')?.Worker ? undefined : 'node:worker_threads is not available';
   if (typeof g.Worker !== 'function') return 'the Worker API is not available';
   return undefined;
 }

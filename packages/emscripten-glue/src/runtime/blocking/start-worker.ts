@@ -41,15 +41,16 @@ export function startSocketWorker(options: { abi: OptionAbi; policy?: PolicySpec
     if (entry.started) entry.listener(snap);
   };
   let worker: AnyWorker;
-  if (detectRuntime() === 'node') {
-    const wt = getBuiltinModule('node:worker_threads');
-    if (!wt?.Worker) throw new Error('[rawsock] node:worker_threads is not available');
+  // worker_threads where it can be unreferenced (Node; Deno, whose Web
+  // Workers always keep the process alive); Bun's Web Worker can be.
+  const wt = detectRuntime() === 'bun' ? undefined : getBuiltinModule('node:worker_threads');
+  if (wt?.Worker) {
     const w = new wt.Worker(WORKER_SOURCE, { eval: true });
     w.on('message', onSnapshot);
     w.on('error', (e: Error) => console.error(`[rawsock] socket worker failed: ${e.message}`));
     worker = w;
   } else {
-    // Deno and Bun: a Web Worker from a blob URL (module type: Deno accepts no other).
+    // Bun: a Web Worker from a blob URL.
     const g = globalThis as unknown as { Worker: new (url: string, o: object) => AnyWorker & { onmessage: ((e: { data: SocketSnapshot }) => void) | null } };
     const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'application/javascript' }));
     const w = new g.Worker(url, { type: 'module' });

@@ -4,8 +4,8 @@
  * on a blocking fd waits here, in this thread's event loop, while the
  * program's thread sleeps in Atomics.wait), and posts a readiness snapshot
  * of each socket it creates. Bundled on its own (the build embeds it as
- * text in the runtime) and started from that text: on Node as a
- * worker_threads eval worker, on Deno and Bun as a Web Worker.
+ * text in the runtime) and started from that text: on Node and Deno as a
+ * worker_threads eval worker, on Bun as a Web Worker.
  */
 import {
   BlockingSyscalls,
@@ -20,7 +20,6 @@ import {
   type BridgeRequest,
 } from '@rawsock/core';
 import { parentPort } from 'node:worker_threads';
-import { detectRuntime } from '../../detect-runtime.js';
 import { providerFor } from '../providers.js';
 import { snapshotOf, type SocketSnapshot, type WorkerInit } from './worker-messages.js';
 
@@ -29,9 +28,9 @@ interface Port {
   listen(handler: (message: unknown) => void): void;
 }
 
-/** worker_threads' parentPort on Node; the Web Worker global elsewhere. */
+/** worker_threads' parentPort (Node, Deno); the Web Worker global elsewhere (Bun). */
 function hostPort(): Port {
-  if (detectRuntime() === 'node' && parentPort) {
+  if (parentPort) {
     const p = parentPort;
     return { post: (m) => p.postMessage(m), listen: (h) => p.on('message', h) };
   }
@@ -98,7 +97,7 @@ port.listen((message) => {
 // A program blocked on a dead worker would sleep forever: answer it with EIO.
 const g = globalThis as { process?: { on?(e: string, f: () => void): void }; addEventListener?(e: string, f: () => void): void };
 const gone = () => memory && setServerState(memory, SERVER_GONE);
-if (detectRuntime() === 'node') {
+if (parentPort) {
   g.process?.on?.('exit', gone);
   g.process?.on?.('uncaughtException', gone);
 } else {
