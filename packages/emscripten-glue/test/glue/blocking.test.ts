@@ -183,3 +183,27 @@ describe.skipIf(!emcc)(`blocking mode selection (emcc ${emcc})`, () => {
     expect(r.stderr).toContain("[rawsock] unknown blocking mode 'sometimes': use auto, suspend, worker or never");
   });
 });
+
+/**
+ * JSPI builds (emcc ≥ 4, -sJSPI) are not suspended by rawsock yet; `auto`
+ * gives them the worker bridge. JSPI itself needs Node ≥ 24 (Node 26 here).
+ */
+const major = Number(emcc?.split('.')[0] ?? 0);
+const node26 = NODES.find((n) => n.name === 'Node 26');
+describe.skipIf(!emcc || major < 4 || !node26)(`JSPI builds (emcc ${emcc})`, () => {
+  const jspi: Record<string, string> = {};
+  beforeAll(() => {
+    for (const p of SELF_CONTAINED) {
+      native[`${p} jspi`] = buildNative(src(p));
+      jspi[p] = buildWasm(src(p), ['-sJSPI'], '-blk-jspi');
+    }
+  }, 300_000);
+  for (const p of SELF_CONTAINED) {
+    it(`${p}, -sJSPI with auto (the worker bridge), on Node 26: the same verdicts as native`, async () => {
+      const n = await run(native[`${p} jspi`]!, []);
+      const w = await run(node26!.bin, [jspi[p]!], undefined, 30_000);
+      expect(verdicts(w.stdout)).toEqual(verdicts(n.stdout));
+      expect(w.code).toBe(0);
+    });
+  }
+});
