@@ -1,6 +1,7 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base.js';
 import { builtinsFromHost } from './build/builtins-from-host.js';
+import { workerSource } from './build/worker-source.js';
 
 export default defineConfig([
   packageBuild(),
@@ -14,7 +15,7 @@ export default defineConfig([
     platform: 'node',
     target: 'es2020',
     noExternal: [/^@rawsock\//],
-    esbuildPlugins: [builtinsFromHost()],
+    esbuildPlugins: [builtinsFromHost(), workerSource()],
     // tsup's own node: handling would mark them external before the plugin sees them.
     removeNodeProtocol: false,
     outExtension: () => ({ js: '.js' }),

@@ -84,21 +84,37 @@ function onPath(name) {
 }
 
 /**
- * The socket mode a build with `args` gets. Event-driven is what the glue
- * does by default; a --rawsock-blocking=MODE flag (when this rawsock-emcc
- * supports it) asks for blocking sockets.
+ * The socket mode a build with `args` gets: `{ good, text }` (good false for
+ * a mode rawsock-emcc would refuse). `glue` is the built package
+ * (blockingArg, asyncifyOn); see README "Blocking modes".
  */
-export function socketMode(args) {
-  const flag = args.find((a) => a.startsWith('--rawsock-blocking='));
-  if (flag) return `blocking sockets requested (${flag})`;
-  return 'event-driven: non-blocking sockets driven by poll/select/epoll in emscripten_set_main_loop, or by Emscripten socket callbacks; a blocking call that would wait returns EAGAIN';
+export function socketMode(args, glue) {
+  const { blocking, error } = glue.blockingArg(args);
+  if (error) return { good: false, text: error };
+  const eventDriven = 'event-driven (non-blocking sockets driven by poll/select/epoll in emscripten_set_main_loop, or by Emscripten socket callbacks; a blocking call that would wait returns EAGAIN)';
+  const worker = 'worker bridge (sockets in a worker; the program waits in Atomics.wait) on Node, Deno and Bun';
+  const asyncify = glue.asyncifyOn(args);
+  switch (blocking) {
+    case 'never':
+      return { good: true, text: `never: ${eventDriven}` };
+    case 'suspend':
+      return asyncify
+        ? { good: true, text: 'suspend: blocking calls suspend the wasm stack (-sASYNCIFY)' }
+        : { good: false, text: 'suspend needs -sASYNCIFY in the build; without it the program is refused at start' };
+    case 'worker':
+      return { good: true, text: `worker: ${worker}` };
+    default:
+      return asyncify
+        ? { good: true, text: 'auto: suspend (the build has -sASYNCIFY)' }
+        : { good: true, text: `auto: ${worker}; ${eventDriven} with one warning where SharedArrayBuffer, Atomics.wait or workers are missing` };
+  }
 }
 
 /**
  * Checks the set-up; returns the exit status (0 when a build can work).
- * `paths` are the glue files rawsock-emcc links; `parse` reads emcc's version.
+ * `paths` are the glue files rawsock-emcc links; `glue` is the built package.
  */
-function doctor(args, paths, parse) {
+function doctor(args, paths, glue) {
   const lines = [];
   let ok = true;
   const report = (good, label, text) => {
@@ -107,7 +123,7 @@ function doctor(args, paths, parse) {
   };
   const emcc = process.env.EMCC || 'emcc';
   const emccLine = versionOf(emcc);
-  const version = emccLine && parse(emccLine);
+  const version = emccLine && glue.parseEmccVersion(emccLine);
   if (!emccLine) {
     report(false, 'emcc', `cannot run "${emcc}": ${MISSING_EMCC_ADVICE.replace('; rawsock-emcc --doctor checks the set-up', '')}`);
   } else if (!version) {
@@ -126,7 +142,8 @@ function doctor(args, paths, parse) {
     const line = where && versionOf(where);
     report(line ? true : null, label, line ? `${line} (${where})` : 'not found on PATH (optional)');
   }
-  report(true, 'sockets', socketMode(args));
+  const mode = socketMode(args, glue);
+  report(mode.good, 'sockets', mode.text);
   console.log(lines.join('\n'));
   console.log(ok ? 'rawsock-emcc is ready to build.' : 'rawsock-emcc cannot build yet: fix the ✗ lines above.');
   return ok ? 0 : 1;
@@ -136,7 +153,7 @@ function doctor(args, paths, parse) {
  * Answers --help, --version and --doctor; returns the exit status, or
  * undefined when `args` is a build (not one of these commands).
  */
-export function runInfoCommand(args, paths, parse) {
+export function runInfoCommand(args, paths, glue) {
   const cmd = args[0];
   if (cmd === '--help' || cmd === '-h') {
     process.stdout.write(HELP);
@@ -151,6 +168,6 @@ export function runInfoCommand(args, paths, parse) {
     else console.log(`(emcc: cannot run "${emcc}"; set EMCC or install Emscripten)`);
     return 0;
   }
-  if (cmd === '--doctor') return doctor(args.slice(1), paths, parse);
+  if (cmd === '--doctor') return doctor(args.slice(1), paths, glue);
   return undefined;
 }

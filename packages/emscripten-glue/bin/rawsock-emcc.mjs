@@ -5,7 +5,8 @@
 //   rawsock-emcc --help | --version | --doctor     see cli-info.mjs
 // EMCC picks the emcc to run (default: emcc on PATH).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MISSING_EMCC_ADVICE, flagProblems, runInfoCommand } from './cli-info.mjs';
@@ -13,14 +14,15 @@ import { MISSING_EMCC_ADVICE, flagProblems, runInfoCommand } from './cli-info.mj
 const here = dirname(fileURLToPath(import.meta.url));
 const paths = {
   // library_rawsock.js first: the others build on its $RAWSOCK.
-  libraries: ['library_rawsock.js', 'library_rawsock_fd.js', 'library_rawsock_names.js'].map((f) => join(here, '..', 'lib', f)),
+  libraries: ['library_rawsock.js', 'library_rawsock_fd.js', 'library_rawsock_names.js', 'library_rawsock_blocking.js'].map((f) => join(here, '..', 'lib', f)),
   runtime: join(here, '..', 'dist', 'rawsock-runtime.js'),
   shim: join(here, '..', 'lib', 'rawsock_shim.c'),
   sources: [join(here, '..', 'lib', 'rawsock_names.c')],
 };
 const emcc = process.env.EMCC || 'emcc';
 const args = process.argv.slice(2);
-const { glueFlags, parseEmccVersion } = await loadGlue();
+const glue = await loadGlue();
+const { blockingArg, compileOnly, glueFlags, linkRecord, parseEmccVersion } = glue;
 
 /** The built glue helpers; a clear message if the package was not built. */
 async function loadGlue() {
@@ -34,7 +36,7 @@ async function loadGlue() {
 }
 
 {
-  const status = runInfoCommand(args, paths, (text) => parseEmccVersion(text));
+  const status = runInfoCommand(args, paths, glue);
   if (status !== undefined) process.exit(status);
   const { errors, notes } = flagProblems(args);
   for (const line of [...errors, ...notes]) console.error(line);
@@ -63,7 +65,19 @@ if (args[0] === '--print-flags') {
   console.log(glueFlags(version, [], paths).add.join(' '));
   process.exit(0);
 }
+// The link-time choices go into the artifact as a small --pre-js.
+const { blocking, error } = blockingArg(args);
+if (error) {
+  console.error(error);
+  process.exit(1);
+}
+const recordDir = compileOnly(args) ? undefined : mkdtempSync(join(tmpdir(), 'rawsock-emcc-'));
+if (recordDir) {
+  paths.record = join(recordDir, 'rawsock-link-record.js');
+  writeFileSync(paths.record, linkRecord(blocking));
+}
 const { add, keep, notes } = glueFlags(version, args, paths);
 for (const n of notes) console.error(n);
 const r = spawnSync(emcc, [...keep, ...add], { stdio: 'inherit' });
+if (recordDir) rmSync(recordDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);

@@ -9,7 +9,11 @@
  * read/write/close/poll/select on them go through FS as for any file.
  */
 mergeInto(LibraryManager.library, {
+#if ASYNCIFY
+  $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout', '$Asyncify'],
+#else
   $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout'],
+#endif
   $RAWSOCK: {
     // An address getaddrinfo handed out for a name it could not resolve
     // synchronously (a placeholder in 172.29.0.0/16, or ::ffff:172.29.x.y):
@@ -34,6 +38,15 @@ mergeInto(LibraryManager.library, {
     },
     runtime: null,
     root: null,
+    // Linked with -sASYNCIFY: blocking calls can suspend the program. (JSPI
+    // builds, ASYNCIFY == 2, are not suspended yet: they get the worker bridge.)
+#if ASYNCIFY == 1
+    buildSuspends: true,
+    suspend: function(start) { return Asyncify.handleAsync(start); },
+#else
+    buildSuspends: false,
+    suspend: null,
+#endif
     // The core, made on first use so programs without sockets pay nothing.
     get: function() {
       if (RAWSOCK.runtime) return RAWSOCK.runtime;
@@ -44,9 +57,20 @@ mergeInto(LibraryManager.library, {
       var abi = { timeval: { size: _rawsock_timeval_layout(0), secBytes: usecOffset >= 8 ? 8 : 4, usecOffset: usecOffset, usecBytes: 4 } };
       var fs = {
         newSocketFd: function() { return RAWSOCK.createStream().fd; },
-        isOtherFd: function(fd) { var s = FS.getStream(fd); return !!s && !(s.node && s.node.rawsock); }
+        isOtherFd: function(fd) { var s = FS.getStream(fd); return !!s && !(s.node && s.node.rawsock); },
+        // Worker mode (the table lives in a worker): fds are offered, then opened.
+        freeFds: function(count) {
+          var out = [];
+          for (var fd = 0; out.length < count && fd < FS.MAX_OPEN_FDS; fd++) if (!FS.getStream(fd)) out.push(fd);
+          return out;
+        },
+        openSocketFd: function(fd) { RAWSOCK.createStream(fd); },
+        // Worker mode: the worker keeps the process alive only for a program that waits for socket callbacks.
+        hasCallbacks: function() { return Object.keys(RAWSOCK.callbacks).length > 0; }
       };
-      RAWSOCK.runtime = RawsockRuntime.createGlueRuntime(fs, Module['rawsock'] || {}, abi);
+      // The blocking mode chosen at link time (rawsock-emcc --rawsock-blocking) and whether the build can suspend.
+      var build = { blocking: typeof RAWSOCK_LINK_BLOCKING !== 'undefined' ? RAWSOCK_LINK_BLOCKING : 'auto', suspends: RAWSOCK.buildSuspends, suspend: RAWSOCK.suspend };
+      RAWSOCK.runtime = RawsockRuntime.createGlueRuntime(fs, Module['rawsock'] || {}, abi, build);
       return RAWSOCK.runtime;
     },
     nextName: 0,
@@ -75,11 +99,13 @@ mergeInto(LibraryManager.library, {
       FS.closeStream(fd);
       if (stream && stream.node) FS.destroyNode(stream.node);
     },
+    // Snapshots come from the core in this thread, or from the socket
+    // worker (worker mode), where they arrive between the program's calls.
     track: function(fd) {
-      var table = RAWSOCK.runtime.table;
-      if (!table.has(fd)) return;
-      var s = table.get(fd), last = 0, opened = s.state === 'connected';
-      table.subscribe(fd, function(mask) {
+      var last = 0, opened = false;
+      RAWSOCK.runtime.watch(fd, function(s) {
+        if (s.initial) { opened = s.state === 'connected'; return; }
+        var mask = s.mask;
         if (mask & 0x20 /* POLLNVAL: closed */) return;
         var rising = mask & ~last;
         last = mask;
@@ -91,7 +117,7 @@ mergeInto(LibraryManager.library, {
           opened = true;
           RAWSOCK.emit('open', fd);
         }
-        if (mask & 0x1 && s.readableBytes() > 0) RAWSOCK.emit('message', fd);
+        if (mask & 0x1 && s.readable > 0) RAWSOCK.emit('message', fd);
         if (rising & 0x8 /* POLLERR */ && s.pendingError) RAWSOCK.emit('error', [fd, -RAWSOCK.runtime.errno(-s.pendingError), 'socket error']);
         if (rising & (0x10 | 0x2000) /* POLLHUP, POLLRDHUP */) RAWSOCK.emit('close', fd);
       });
@@ -133,6 +159,14 @@ mergeInto(LibraryManager.library, {
     // A socklen_t/int out-pointer (*addrlen, *optlen) that cannot be read.
     lenFault: function(ptr) {
       return RAWSOCK.fault(ptr, 4);
+    },
+    // A receive buffer to scatter from: the same memory on every call, so a
+    // receive that suspended the program (suspend mode) finds its bytes
+    // there when Asyncify calls the import again to resume.
+    scratchBytes: null,
+    scratch: function(len) {
+      if (!RAWSOCK.scratchBytes || RAWSOCK.scratchBytes.byteLength < len) RAWSOCK.scratchBytes = new Uint8Array(Math.max(len, 4096));
+      return RAWSOCK.scratchBytes.subarray(0, len);
     },
     // getsockname/getpeername: the address into the caller's buffer, its full length into *addrlen.
     nameCall: function(method, fd, addr, addrlenp) {
@@ -195,7 +229,7 @@ mergeInto(LibraryManager.library, {
         return r;
       },
       poll: function(stream) {
-        return RAWSOCK.get().table.revents({ fd: stream.fd, events: 0xffff });
+        return RAWSOCK.get().revents(stream.fd, 0xffff);
       },
       close: function(stream) {
         RAWSOCK.get().sys.close(stream.fd);
@@ -223,7 +257,7 @@ mergeInto(LibraryManager.library, {
     if (RAWSOCK.addrFault(addr, addrlen)) return RAWSOCK.efault();
     // A connect to a placeholder resolves the real name, then connects (EINPROGRESS).
     var fake = RAWSOCK.fakeName(addr, addrlen);
-    if (fake) return RAWSOCK.ret(RAWSOCK.runtime.sys.connectName(fd, fake.name, fake.port, RAWSOCK.runtime.lookup));
+    if (fake) return RAWSOCK.runtime.sys.connectName ? RAWSOCK.ret(RAWSOCK.runtime.sys.connectName(fd, fake.name, fake.port, RAWSOCK.runtime.lookup)) : RAWSOCK.refuseFake(fake.name);
     return RAWSOCK.ret(RAWSOCK.runtime.sys.connect(fd, RAWSOCK.bytes(addr, Math.max(0, addrlen)), addrlen));
   },
 
@@ -307,7 +341,7 @@ mergeInto(LibraryManager.library, {
     var namelen = Math.min(HEAP32[(msg + {{{ C_STRUCTS.msghdr.msg_namelen }}}) >> 2], 128);
     if (name && RAWSOCK.fault(name, namelen)) return RAWSOCK.efault();
     var total = list.reduce(function(n, v) { return n + v.len; }, 0);
-    var data = new Uint8Array(total);
+    var data = RAWSOCK.scratch(total);
     var r = sys.recvfrom(fd, data, flags, name ? RAWSOCK.bytes(name, Math.max(0, namelen)) : null, name ? namelen : 0);
     if (r < 0) return RAWSOCK.ret(r);
     // Scatter what was copied (r may exceed it with MSG_TRUNC on a datagram).
@@ -426,6 +460,7 @@ mergeInto(LibraryManager.library, {
   $_setNetworkCallback: function(event, userData, callback) {
     if (!callback) {
       delete RAWSOCK.callbacks[event];
+      if (RAWSOCK.runtime) RAWSOCK.runtime.callbacksChanged();
       return;
     }
     // Like library_sockfs.js: a program driven by callbacks must outlive main().
@@ -445,6 +480,7 @@ mergeInto(LibraryManager.library, {
         if (!(e instanceof ExitStatus)) throw e;
       }
     };
+    if (RAWSOCK.runtime) RAWSOCK.runtime.callbacksChanged();
   }
 ,
 
@@ -467,8 +503,10 @@ mergeInto(LibraryManager.library, {
     // wakeup's key (ep_poll_callback). The core's readiness notifications
     // stand for the wakeups: one counts if it brings an interesting bit that
     // was not there, or (for EPOLLIN) a new arrival (core's `arrivals`).
+    // Worker mode has no table in this thread: there EPOLLET reports a
+    // rising mask (see README's deviations).
     watch: function(w, fd) {
-      if (!RAWSOCK.isSocket(fd)) return;
+      if (!RAWSOCK.isSocket(fd) || !RAWSOCK.runtime.table) return;
       var table = RAWSOCK.runtime.table, s = table.get(fd), last = RAWSOCK_EPOLL.mask(w.stream), seen = s.arrivals;
       w.unwatch = table.subscribe(fd, function(mask) {
         if ((mask & ~last & (w.events | 0x18)) || ((w.events & 0x1) && s.arrivals !== seen)) w.woken = true;

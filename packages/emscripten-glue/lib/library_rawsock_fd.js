@@ -87,7 +87,7 @@
         }
         var sys = RAWSOCK.runtime.sys;
         // One iovec (plain read/write): straight from/into wasm memory.
-        var data = parts.length === 1 ? RAWSOCK.bytes(parts[0].base, parts[0].len) : new Uint8Array(total);
+        var data = parts.length === 1 ? RAWSOCK.bytes(parts[0].base, parts[0].len) : write ? new Uint8Array(total) : RAWSOCK.scratch(total);
         if (write) {
           if (parts.length !== 1) parts.reduce(function(off, p) { data.set(HEAPU8.subarray(p.base, p.base + p.len), off); return off + p.len; }, 0);
           // write(2) on a socket is send(2) without flags; no signals here, so MSG_NOSIGNAL.

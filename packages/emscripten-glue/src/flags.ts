@@ -24,6 +24,11 @@ export interface GluePaths {
   readonly shim: string;
   /** Further C sources linked after the shim (rawsock_names.c: getaddrinfo & co.). */
   readonly sources?: readonly string[];
+  /**
+   * A --pre-js recording the link-time choices (see {@link linkRecord});
+   * the wrapper writes it for each link.
+   */
+  readonly record?: string;
 }
 
 /** What the wrapper does to a build. */
@@ -34,6 +39,42 @@ export interface GlueFlags {
   readonly keep: readonly string[];
   /** Messages for the user (printed once). */
   readonly notes: readonly string[];
+  /** --rawsock-blocking (default 'auto'). */
+  readonly blocking: string;
+  /** An argument error: the link must not run. */
+  readonly error?: string;
+}
+
+/** The modes --rawsock-blocking takes. */
+export const BLOCKING_CHOICES = ['auto', 'suspend', 'worker', 'never'] as const;
+
+/**
+ * Reads and removes `--rawsock-blocking=MODE` (or `--rawsock-blocking MODE`);
+ * the last one wins. Returns the mode, the other arguments, and an error
+ * for an unknown mode.
+ */
+export function blockingArg(args: readonly string[]): { blocking: string; rest: string[]; error?: string } {
+  let blocking = 'auto';
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--rawsock-blocking') {
+      blocking = args[++i] ?? '';
+    } else if (a.startsWith('--rawsock-blocking=')) {
+      blocking = a.slice('--rawsock-blocking='.length);
+    } else {
+      rest.push(a);
+    }
+  }
+  if (!(BLOCKING_CHOICES as readonly string[]).includes(blocking)) {
+    return { blocking, rest, error: `[rawsock] --rawsock-blocking=${blocking}: expected one of ${BLOCKING_CHOICES.join(', ')}` };
+  }
+  return { blocking, rest };
+}
+
+/** The text of the link record: a --pre-js the glue library reads at start. */
+export function linkRecord(blocking: string): string {
+  return `// rawsock-emcc link record\nvar RAWSOCK_LINK_BLOCKING = ${JSON.stringify(blocking)};\n`;
 }
 
 /** Reads `emcc --version` output ("emcc (...) 3.1.6 (...)"). */
@@ -48,6 +89,55 @@ const before = (v: EmccVersion, major: number, minor: number, patch: number) =>
 /** True when the user set an emcc -s setting (`-sNAME`, `-sNAME=..`, `-s NAME=..`). */
 function setsSetting(args: readonly string[], name: string): boolean {
   return args.some((a, i) => a === `-s${name}` || a.startsWith(`-s${name}=`) || (a === '-s' && (args[i + 1] === name || args[i + 1]?.startsWith(`${name}=`))));
+}
+
+/**
+ * The glue's JS imports that may suspend the program in `suspend` mode (a
+ * blocking call waiting), for ASYNCIFY_IMPORTS: Asyncify instruments only
+ * the wasm paths that can reach these.
+ */
+export const SUSPENDING_IMPORTS = [
+  '__syscall_connect',
+  '__syscall_accept4',
+  '__syscall_recvfrom',
+  '__syscall_sendto',
+  '__syscall_recvmsg',
+  '__syscall_sendmsg',
+  'wasi_snapshot_preview1.fd_read',
+  'wasi_snapshot_preview1.fd_write',
+  '__syscall_poll',
+  '__syscall__newselect',
+  'rawsock_epoll_wait',
+] as const;
+
+/** True if the arguments turn Asyncify on (-sASYNCIFY, -sASYNCIFY=1). */
+export function asyncifyOn(args: readonly string[]): boolean {
+  const v = settingValueText(args, 'ASYNCIFY');
+  return v !== undefined && v !== '0';
+}
+
+/** The text of the last -sNAME[=value] ('1' when bare), or undefined. */
+function settingValueText(args: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    const text = a === '-s' ? args[i + 1] ?? '' : a.startsWith('-s') ? a.slice(2) : undefined;
+    if (text === undefined) continue;
+    if (text === name) value = '1';
+    else if (text.startsWith(`${name}=`)) value = text.slice(name.length + 1);
+  }
+  return value;
+}
+
+/** A list setting (-sNAME=[a,b] or -sNAME=a,b) as its items, or undefined. */
+function settingValue(args: readonly string[], name: string): string[] | undefined {
+  const text = settingValueText(args, name);
+  if (text === undefined) return undefined;
+  return text
+    .replace(/^\[|\]$/g, '')
+    .split(',')
+    .map((x) => x.trim().replace(/^['"]|['"]$/g, ''))
+    .filter(Boolean);
 }
 
 /** Drops every form of an -s setting from the arguments. */
@@ -80,13 +170,22 @@ export function compileOnly(args: readonly string[]): boolean {
  */
 export function glueFlags(version: EmccVersion, userArgs: readonly string[], paths: GluePaths): GlueFlags {
   const notes: string[] = [];
-  let keep = [...userArgs];
+  const parsed = blockingArg(userArgs);
+  let keep = parsed.rest;
+  const blocking = parsed.blocking;
+  if (parsed.error) return { add: [], keep, notes, blocking, error: parsed.error };
   if (setsSetting(keep, 'NODERAWSOCKETS')) {
     keep = withoutSetting(keep, 'NODERAWSOCKETS');
     notes.push('[rawsock] -sNODERAWSOCKETS ignored: rawsock provides sockets');
   }
-  if (compileOnly(keep)) return { add: [], keep, notes };
-  const add = [...paths.libraries.flatMap((l) => ['--js-library', l]), '--pre-js', paths.runtime, paths.shim, ...(paths.sources ?? [])];
+  if (compileOnly(keep)) return { add: [], keep, notes, blocking };
+  const add = [...paths.libraries.flatMap((l) => ['--js-library', l]), ...(paths.record ? ['--pre-js', paths.record] : []), '--pre-js', paths.runtime, paths.shim, ...(paths.sources ?? [])];
   if (before(version, 3, 1, 11) && !setsSetting(keep, 'WASM_ASYNC_COMPILATION')) add.push('-sWASM_ASYNC_COMPILATION=0');
-  return { add, keep, notes };
+  if (asyncifyOn(keep)) {
+    // The glue's imports that can suspend must be Asyncify imports; the user's own ones are kept.
+    const user = settingValue(keep, 'ASYNCIFY_IMPORTS');
+    keep = withoutSetting(keep, 'ASYNCIFY_IMPORTS');
+    add.push(`-sASYNCIFY_IMPORTS=[${[...(user ?? []), ...SUSPENDING_IMPORTS].join(',')}]`);
+  }
+  return { add, keep, notes, blocking };
 }

@@ -64,6 +64,8 @@ export type BridgeOp =
   | 'fcntl'
   | 'close'
   | 'dup'
+  /** dup to exactly fd args[1] (free in the caller's fd space), FD_CLOEXEC if args[2]. */
+  | 'dupto'
   | 'poll'
   | 'lookup';
 
@@ -79,6 +81,12 @@ export interface BridgeRequest {
   readonly addr?: Uint8Array;
   /** A host name to resolve. */
   readonly text?: string;
+  /**
+   * Fd numbers the caller has free, in order, for a call that creates fds
+   * (socket, accept4, socketpair, dup): where the caller owns the fd space
+   * (an Emscripten FS), the serving side allocates from these.
+   */
+  readonly reserve?: readonly number[];
 }
 
 /** Creates the shared memory for one bridge. */

@@ -84,6 +84,14 @@ export async function answerBridgeRequest(memory: SharedArrayBuffer, blocking: B
       case 'dup':
         result = sys.dup(n(0));
         break;
+      case 'dupto':
+        try {
+          result = sys.table.dup(n(0), n(1));
+          sys.table.setCloexec(result, n(2) !== 0);
+        } catch (e) {
+          result = -((e as { errno?: number }).errno ?? E.EIO);
+        }
+        break;
       case 'poll': {
         // args: timeout, then fd/events pairs; revents come back as Int32s in the payload.
         const requests = [];

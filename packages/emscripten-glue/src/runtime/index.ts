@@ -5,6 +5,7 @@
  * syscall-shaped object. No socket semantics here: they are all in core.
  */
 import {
+  BlockingSyscalls,
   ErrnoError,
   LINUX_LP64_ABI,
   SocketSyscalls,
@@ -12,15 +13,25 @@ import {
   linuxToEmscriptenErrno,
   type OptionAbi,
   type PolicySpec,
+  type PollRequest,
   type RawSocketProvider,
   NameResolver,
+  syncLookupFromBridge,
   type AsyncLookup,
 } from '@rawsock/core';
-import type * as NodeProviderModule from '@rawsock/node';
-import { detectRuntime, type RuntimeName } from '../detect-runtime.js';
+import { BridgedSyscalls, type GlueSyscalls } from './blocking/bridged-syscalls.js';
+import { chooseBlockingMode, isBlockingRequest, type BlockingMode, type BlockingRequest } from './blocking/mode.js';
+import { workerUnavailable } from './blocking/abilities.js';
+import { startSocketWorker } from './blocking/start-worker.js';
+import { suspendingSyscalls, suspendingWait, type Suspend } from './blocking/suspending-syscalls.js';
+import { snapshotOf, type SocketSnapshot } from './blocking/worker-messages.js';
 import { runtimeNameSources, type NameFiles } from './name-sources.js';
 import { createNetdb, type Netdb } from './netdb.js';
 import { resolvePolicy } from './policy-env.js';
+import { providerFor } from './providers.js';
+
+export { chooseBlockingMode, isBlockingRequest, type BlockingMode, type BlockingRequest } from './blocking/mode.js';
+export type { SocketSnapshot } from './blocking/worker-messages.js';
 
 /** What Module.rawsock may carry. */
 export interface RawsockModuleOptions {
@@ -29,19 +40,58 @@ export interface RawsockModuleOptions {
   /** Network policy (spec or preset list); RAWSOCK_POLICY is read when absent. */
   readonly policy?: PolicySpec | string;
   /**
+   * How calls on blocking sockets wait (see README "Blocking modes"):
+   * 'auto' (default), 'suspend', 'worker' or 'never'. Overrides the
+   * link-time choice (rawsock-emcc --rawsock-blocking).
+   */
+  readonly blocking?: BlockingRequest;
+  /**
    * Resolves names for connects to getaddrinfo's placeholder addresses
-   * (event-driven builds); default: the provider's lookup. A test hook, and
-   * for embedders with their own resolver.
+   * (event-driven builds) and for getaddrinfo in suspend mode; default: the
+   * provider's lookup. A test hook, and for embedders with their own
+   * resolver. Worker mode resolves in the socket worker unless this is set.
    */
   readonly lookup?: AsyncLookup;
   /** Other hosts/services files than /etc/hosts and /etc/services (tests). */
   readonly nameFiles?: NameFiles;
 }
 
+/** What the link recorded about the build. */
+export interface GlueBuild {
+  /** rawsock-emcc --rawsock-blocking (default 'auto'). */
+  readonly blocking?: string;
+  /** Linked with -sASYNCIFY: blocking calls can suspend the program. */
+  readonly suspends?: boolean;
+  /** Such a build's way to suspend (Asyncify.handleAsync), from the JS library. */
+  readonly suspend?: Suspend;
+}
+
 /** The library's view of the runtime. */
 export interface GlueRuntime {
-  readonly sys: SocketSyscalls;
-  readonly table: SocketTable;
+  /** How blocking calls wait in this run. */
+  readonly mode: BlockingMode;
+  /**
+   * The syscalls: core's SocketSyscalls in this thread, or the same calls
+   * across the worker bridge (where blocking fds block).
+   */
+  readonly sys: GlueSyscalls;
+  /** In-thread modes only: the fd table (undefined in worker mode). */
+  readonly table: SocketTable | undefined;
+  /** Suspend mode only: the blocking calls, as promises for Asyncify/JSPI. */
+  readonly blocking: BlockingSyscalls | undefined;
+  /** poll(2) mask of one fd for `events`, now. */
+  revents(fd: number, events: number): number;
+  /**
+   * poll(2): waits up to `timeoutMs` (-1 forever) for one request to be
+   * ready — blocking the thread in worker mode, suspending the program in
+   * suspend mode (then the result is only a count); in `never` it only
+   * looks. Callers look again afterwards.
+   */
+  waitReady(requests: readonly PollRequest[], timeoutMs: number): number[] | number;
+  /** The program registered a socket callback (worker mode: keep the process alive while sockets are open). */
+  callbacksChanged(): void;
+  /** Readiness snapshots of a new socket, for Emscripten's socket callbacks; the first has `initial`. */
+  watch(fd: number, listener: (snap: SocketSnapshot) => void): void;
   /** Linux -errno → Emscripten's -errno. */
   errno(linuxNegative: number): number;
   /**
@@ -50,11 +100,11 @@ export interface GlueRuntime {
    */
   dupTo(fd: number, target: number, cloexec: boolean): number;
   /**
-   * getaddrinfo & co. Blocking modes install a synchronous lookup with
-   * `names.setSyncLookup(fn)` so names that need DNS get real answers.
+   * getaddrinfo & co. Worker mode installs the bridge's synchronous lookup
+   * (`names.setSyncLookup`) so names that need DNS get real answers.
    */
   readonly names: NameResolver;
-  /** The asynchronous lookup a connect to a placeholder address uses. */
+  /** The asynchronous lookup a connect to a placeholder address (and suspend mode) uses. */
   readonly lookup: AsyncLookup;
   /** {@link names} in the shapes the netdb functions marshal. */
   readonly netdb: Netdb;
@@ -64,32 +114,14 @@ export interface GlueRuntime {
 export interface GlueFs {
   /** Creates the FS stream for a new socket and returns its fd. */
   newSocketFd(): number;
+  /** Worker mode: the `count` lowest fds the FS has free (none is taken). */
+  freeFds?(count: number): number[];
+  /** Worker mode: creates the FS stream of a socket at `fd`. */
+  openSocketFd?(fd: number): void;
+  /** True if the program registered Emscripten socket callbacks (it waits for events after main). */
+  hasCallbacks?(): boolean;
   /** True if `fd` is an open FS stream that is not a socket. */
   isOtherFd(fd: number): boolean;
-}
-
-type ProviderClass = new () => RawSocketProvider;
-
-/**
- * Each runtime's provider, loaded on first use: a require()d module stays
- * lazy in the bundle (esbuild runs its top level on the first require), so
- * a provider's load-time probes (node:net, Deno.*, Bun.*) run only when a
- * program opens a socket on that runtime — never for programs without
- * sockets. Deno's and Bun's are typed loosely: their sources need those
- * runtimes' own type definitions.
- */
-const PROVIDERS: Record<RuntimeName, () => RawSocketProvider> = {
-  node: () => new (require('@rawsock/node') as typeof NodeProviderModule).NodeProvider(),
-  deno: () => new (require('@rawsock/deno') as { DenoProvider: ProviderClass }).DenoProvider(),
-  bun: () => new (require('@rawsock/bun') as { BunProvider: ProviderClass }).BunProvider(),
-};
-
-/** Module.rawsock.provider wins; otherwise the detected runtime's (Deno, then Bun, then Node). */
-function providerFor(options: RawsockModuleOptions): RawSocketProvider {
-  if (options.provider) return options.provider;
-  const runtime = detectRuntime();
-  if (runtime) return PROVIDERS[runtime]();
-  throw new Error('[rawsock] cannot open sockets: no supported runtime (Node.js, Deno, Bun) was detected; pass Module.rawsock = { provider }');
 }
 
 /** The policy resolved when the program started (see {@link startup}). */
@@ -104,13 +136,32 @@ export function startup(module: { rawsock?: RawsockModuleOptions } | undefined):
   started = resolvePolicy(module?.rawsock?.policy);
 }
 
+let warnedNoBlocking = false;
+
 /** Builds the runtime; called once, on the first socket call. */
-export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}, abi: OptionAbi = LINUX_LP64_ABI): GlueRuntime {
+export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}, abi: OptionAbi = LINUX_LP64_ABI, build: GlueBuild = {}): GlueRuntime {
   const resolved = started ?? resolvePolicy(options.policy);
   // eslint-disable-next-line no-console -- the one place an embedder learns the variable was not read
   if (resolved.note) console.warn(`[rawsock] ${resolved.note}`);
   const policy = resolved.policy;
-  const provider = providerFor(options);
+  const names = new NameResolver(runtimeNameSources(options.nameFiles));
+  const request = options.blocking ?? build.blocking ?? 'auto';
+  if (!isBlockingRequest(request)) throw new Error(`[rawsock] unknown blocking mode '${String(request)}': use auto, suspend, worker or never`);
+  const choice = chooseBlockingMode(request, {
+    buildSuspends: !!build.suspends,
+    customProvider: !!options.provider,
+    // Probed only when it could matter: a worker is never started for nothing.
+    ...(request === 'worker' || (request === 'auto' && !build.suspends)
+      ? { workerUnavailable: fs.freeFds && fs.openSocketFd ? workerUnavailable() : 'the glue library cannot reserve fds (relink with the current rawsock-emcc)' }
+      : {}),
+  });
+  if (choice.warning && !warnedNoBlocking) {
+    warnedNoBlocking = true;
+    console.warn(choice.warning);
+  }
+  if (choice.mode === 'worker') return workerRuntime(fs, abi, policy, names, options.lookup);
+  const provider = providerFor(options.provider);
+  const lookup: AsyncLookup = options.lookup ?? ((name, family) => provider.lookup(name, family));
   const table = new SocketTable({
     provider,
     allocateFd: () => fs.newSocketFd(),
@@ -129,7 +180,77 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
       throw e;
     }
   };
-  const names = new NameResolver(runtimeNameSources(options.nameFiles));
-  const lookup: AsyncLookup = options.lookup ?? ((name, family) => provider.lookup(name, family));
-  return { table, sys: new SocketSyscalls(table, { abi }), errno: linuxToEmscriptenErrno, dupTo, names, lookup, netdb: createNetdb(names, lookup) };
+  const sys = new SocketSyscalls(table, { abi });
+  const blocking = choice.mode === 'suspend' ? new BlockingSyscalls(sys) : undefined;
+  if (blocking && !build.suspend) throw new Error('[rawsock] this build says it can suspend but the glue library gave no way to: relink with the current rawsock-emcc');
+  return {
+    mode: choice.mode,
+    table,
+    sys: blocking && build.suspend ? suspendingSyscalls(sys, blocking, table, build.suspend) : sys,
+    blocking,
+    errno: linuxToEmscriptenErrno,
+    dupTo,
+    callbacksChanged: () => undefined,
+    revents: (fd, events) => table.revents({ fd, events }),
+    waitReady: blocking && build.suspend ? suspendingWait(blocking, build.suspend) : (requests) => table.pollNow(requests),
+    watch: (fd, listener) => {
+      if (!table.has(fd)) return;
+      const s = table.get(fd);
+      const snap = (mask: number, initial = false): SocketSnapshot => snapshotOf(s, fd, mask, initial);
+      listener(snap(0, true));
+      table.subscribe(fd, (mask) => listener(snap(mask)));
+    },
+    names,
+    lookup,
+    netdb: createNetdb(names, lookup),
+  };
+}
+
+/** Worker mode: the table lives in the socket worker; every call crosses the bridge. */
+function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string | undefined, names: NameResolver, customLookup: AsyncLookup | undefined): GlueRuntime {
+  if (!fs.freeFds || !fs.openSocketFd) throw new Error('[rawsock] this glue library cannot run in worker mode (no fd reservation): relink with the current rawsock-emcc');
+  const worker = startSocketWorker({ abi, ...(policy !== undefined ? { policy } : {}) });
+  // The worker holds the process open (as sockets in this thread would)
+  // only while sockets are open and socket callbacks wait for events: a
+  // blocking program is busy in its own calls and exits when it is done.
+  let open = 0;
+  const hold = () => worker.setOpenSockets(fs.hasCallbacks?.() ? open : 0);
+  const counted = (delta: number) => {
+    open = Math.max(0, open + delta);
+    hold();
+  };
+  const freeFds = fs.freeFds.bind(fs);
+  const openSocketFd = fs.openSocketFd.bind(fs);
+  const sys = new BridgedSyscalls(worker.bridge, {
+    freeFds,
+    openSocketFd: (fd) => {
+      openSocketFd(fd);
+      counted(1);
+    },
+    socketClosed: () => counted(-1),
+  });
+  // getaddrinfo blocks on the worker's provider lookup; a custom (async)
+  // lookup cannot be waited for here, so names then get placeholders.
+  const bridgeLookup = syncLookupFromBridge(worker.bridge);
+  if (!customLookup) names.setSyncLookup(bridgeLookup);
+  const lookup: AsyncLookup = customLookup ?? (async (name, family) => bridgeLookup(name, family));
+  return {
+    mode: 'worker',
+    table: undefined,
+    sys,
+    blocking: undefined,
+    errno: linuxToEmscriptenErrno,
+    dupTo: (fd, target, cloexec) => {
+      const r = sys.dupTo(fd, target, cloexec);
+      if (r >= 0) counted(1);
+      return r;
+    },
+    callbacksChanged: hold,
+    revents: (fd, events) => sys.poll([{ fd, events }], 0)[0] ?? 0,
+    waitReady: (requests, timeoutMs) => sys.poll(requests, timeoutMs),
+    watch: (fd, listener) => worker.watch(fd, listener),
+    names,
+    lookup,
+    netdb: createNetdb(names, lookup),
+  };
 }

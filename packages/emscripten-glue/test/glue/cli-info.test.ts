@@ -69,7 +69,7 @@ describe('rawsock-emcc --doctor', () => {
     expect(lines[2]).toBe(`✓ node: ${process.version} (running this command)`);
     expect(lines[3]).toBe(`✓ deno: deno 2.9.6 (stable, release, x86_64-unknown-linux-gnu) (${join(binDir, 'deno')})`);
     expect(lines[4]).toBe(`✓ bun: 1.4.5 (${join(binDir, 'bun')})`);
-    expect(lines[5]).toMatch(/^✓ sockets: event-driven: .*poll\/select\/epoll.*returns EAGAIN$/);
+    expect(lines[5]).toMatch(/^✓ sockets: auto: worker bridge .* on Node, Deno and Bun; event-driven .*returns EAGAIN\) with one warning where SharedArrayBuffer, Atomics.wait or workers are missing$/);
     expect(lines[6]).toBe('rawsock-emcc is ready to build.');
   });
 
@@ -85,7 +85,15 @@ describe('rawsock-emcc --doctor', () => {
   });
 
   it('reports the socket mode the build flags ask for', () => {
-    expect(cli(['--doctor', 'app.c', '--rawsock-blocking=asyncify']).stdout).toContain('✓ sockets: blocking sockets requested (--rawsock-blocking=asyncify)');
+    expect(cli(['--doctor', 'app.c', '-sASYNCIFY']).stdout).toContain('✓ sockets: auto: suspend (the build has -sASYNCIFY)');
+    expect(cli(['--doctor', 'app.c', '--rawsock-blocking=never']).stdout).toMatch(/✓ sockets: never: event-driven/);
+    expect(cli(['--doctor', 'app.c', '--rawsock-blocking=worker']).stdout).toContain('✓ sockets: worker: worker bridge');
+    const refused = cli(['--doctor', 'app.c', '--rawsock-blocking=suspend']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('✗ sockets: suspend needs -sASYNCIFY');
+    const unknown = cli(['--doctor', 'app.c', '--rawsock-blocking=asyncify']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain('✗ sockets: [rawsock] --rawsock-blocking=asyncify: expected one of auto, suspend, worker, never');
   });
 
   it('a missing emcc fails the check (exit 1) and says how to install or point EMCC at one', () => {

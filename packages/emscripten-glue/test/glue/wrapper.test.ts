@@ -32,16 +32,22 @@ function wrap(args: string[], version = '3.1.6', extraEnv: Record<string, string
     encoding: 'utf8',
     env: { ...process.env, EMCC: fakeEmcc, FAKE_VERSION: version, ...extraEnv },
   });
-  const passed = readFileSync(argsFile, 'utf8').split('\n').filter(Boolean);
+  const passed = readFileSync(argsFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((a) => (a.endsWith('rawsock-link-record.js') ? '<record>' : a));
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, passed };
 }
 
 /** Versions, and whether their output hands the .wasm path to fetch() (before 3.1.11). */
 const VERSIONS = { '3.1.6': true, '3.1.10': true, '3.1.11': false, '6.0.5': false } as const;
-const glue = (v: keyof typeof VERSIONS) => [
+/** The glue's arguments; a link (not --print-flags) also gets the link record, a temp --pre-js shown as <record>. */
+const glue = (v: keyof typeof VERSIONS, record = true) => [
   '--js-library', join(pkg, 'lib', 'library_rawsock.js'),
   '--js-library', join(pkg, 'lib', 'library_rawsock_fd.js'),
   '--js-library', join(pkg, 'lib', 'library_rawsock_names.js'),
+  '--js-library', join(pkg, 'lib', 'library_rawsock_blocking.js'),
+  ...(record ? ['--pre-js', '<record>'] : []),
   '--pre-js', join(pkg, 'dist', 'rawsock-runtime.js'),
   join(pkg, 'lib', 'rawsock_shim.c'),
   join(pkg, 'lib', 'rawsock_names.c'),
@@ -77,9 +83,30 @@ describe('rawsock-emcc', () => {
 
   it('--print-flags prints the glue flags on one line, runs nothing', () => {
     const r = wrap(['--print-flags'], '3.1.6');
-    expect(r.stdout).toBe(`${glue('3.1.6').join(' ')}\n`);
+    expect(r.stdout).toBe(`${glue('3.1.6', false).join(' ')}\n`);
     expect(r.passed).toEqual([]);
-    expect(wrap(['--print-flags'], '3.1.11').stdout).toBe(`${glue('3.1.11').join(' ')}\n`);
+    expect(wrap(['--print-flags'], '3.1.11').stdout).toBe(`${glue('3.1.11', false).join(' ')}\n`);
+  });
+
+  it('--rawsock-blocking=MODE is taken out of the arguments; an unknown mode stops the link', () => {
+    for (const mode of ['auto', 'suspend', 'worker', 'never']) {
+      const r = wrap(['app.c', `--rawsock-blocking=${mode}`, '-o', 'app.js'], '3.1.6');
+      expect(r.code).toBe(0);
+      expect(r.passed).toEqual(['app.c', '-o', 'app.js', ...glue('3.1.6')]);
+    }
+    expect(wrap(['app.c', '--rawsock-blocking', 'worker'], '3.1.6').passed.slice(0, 1)).toEqual(['app.c']);
+    const bad = wrap(['app.c', '--rawsock-blocking=sometimes'], '3.1.6');
+    expect(bad.code).toBe(1);
+    expect(bad.passed).toEqual([]);
+    expect(bad.stderr).toBe('[rawsock] --rawsock-blocking=sometimes: expected one of auto, suspend, worker, never\n');
+  });
+
+  it('-sASYNCIFY: the glue\'s suspending imports join ASYNCIFY_IMPORTS, after the user\'s own', () => {
+    const glueImports = '__syscall_connect,__syscall_accept4,__syscall_recvfrom,__syscall_sendto,__syscall_recvmsg,__syscall_sendmsg,wasi_snapshot_preview1.fd_read,wasi_snapshot_preview1.fd_write,__syscall_poll,__syscall__newselect,rawsock_epoll_wait';
+    expect(wrap(['app.c', '-sASYNCIFY'], '3.1.6').passed.filter((a) => a.includes('ASYNCIFY_IMPORTS'))).toEqual([`-sASYNCIFY_IMPORTS=[${glueImports}]`]);
+    const r = wrap(['app.c', '-sASYNCIFY=1', '-sASYNCIFY_IMPORTS=[my_sleep, env.other]'], '3.1.6');
+    expect(r.passed.filter((a) => a.includes('ASYNCIFY'))).toEqual(['-sASYNCIFY=1', `-sASYNCIFY_IMPORTS=[my_sleep,env.other,${glueImports}]`]);
+    expect(wrap(['app.c', '-sASYNCIFY=0'], '3.1.6').passed.join(' ')).not.toContain('ASYNCIFY_IMPORTS');
   });
 
   it('exits with emcc\'s status; a missing emcc is 127 with a [rawsock] message', () => {

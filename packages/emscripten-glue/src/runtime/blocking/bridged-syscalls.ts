@@ -1,0 +1,214 @@
+/**
+ * The glue's syscall interface carried across the worker bridge: the same
+ * method shapes as core's SocketSyscalls (bytes in, -errno or a result out,
+ * side outputs in `out`), each a blocking round trip to the worker where the
+ * core runs them with BlockingSyscalls. The glue cannot tell the two apart;
+ * only fd creation differs, because here the program's FS owns the fd space:
+ * the call carries the fds the FS has free, the worker allocates from them,
+ * and the FS stream is made once the fd exists.
+ */
+import type { BridgeAnswer, BridgeRequest, SocketSyscalls, SyncSockets } from '@rawsock/core';
+
+/** What the glue calls: SocketSyscalls's syscall methods. */
+export type GlueSyscalls = Pick<
+  SocketSyscalls,
+  | 'out'
+  | 'socket'
+  | 'socketpair'
+  | 'bind'
+  | 'connect'
+  | 'listen'
+  | 'accept4'
+  | 'sendto'
+  | 'recvfrom'
+  | 'shutdown'
+  | 'getsockname'
+  | 'getpeername'
+  | 'getsockopt'
+  | 'setsockopt'
+  | 'ioctl'
+  | 'fcntl'
+  | 'close'
+  | 'dup'
+> &
+  /** In-thread modes only: connect() to a getaddrinfo placeholder (worker mode resolves names in getaddrinfo). */
+  Partial<Pick<SocketSyscalls, 'connectName'>>;
+
+/** The program's fd space, as the bridge needs it. */
+export interface BridgeFds {
+  /** The `count` lowest fds the FS has free. */
+  freeFds(count: number): number[];
+  /** Makes the FS stream of a socket fd the worker created. */
+  openSocketFd(fd: number): void;
+  /** A socket fd closed (the FS stream is the caller's business). */
+  socketClosed(fd: number): void;
+}
+
+/** Largest piece of one send through the bridge (each is a structured-clone copy). */
+export const SEND_CHUNK = 256 * 1024;
+
+const MSG_WAITALL = 0x100;
+
+export class BridgedSyscalls implements GlueSyscalls {
+  readonly out = { addrlen: 0, msgFlags: 0, optlen: 0, value: 0 };
+
+  constructor(
+    private readonly bridge: SyncSockets,
+    private readonly fds: BridgeFds,
+  ) {}
+
+  /** Blocks until the worker answers; copies the side outputs into `out`. */
+  private call(req: BridgeRequest): BridgeAnswer {
+    const a = this.bridge.call(req);
+    this.out.addrlen = a.addrlen;
+    this.out.msgFlags = a.msgFlags;
+    this.out.optlen = a.optlen;
+    this.out.value = a.value;
+    return a;
+  }
+
+  /** A call that may create fds: offers `count` free fds, opens the ones used. */
+  private creating(count: number, req: Omit<BridgeRequest, 'reserve'>, used: (a: BridgeAnswer) => number[]): BridgeAnswer {
+    const a = this.call({ ...req, reserve: this.fds.freeFds(count) });
+    if (a.result >= 0) for (const fd of used(a)) this.fds.openSocketFd(fd);
+    return a;
+  }
+
+  private static copy(from: Uint8Array, to: Uint8Array | null, cap: number): void {
+    if (to && cap > 0) to.set(from.subarray(0, Math.min(cap, to.byteLength, from.byteLength)));
+  }
+
+  /** Input bytes are copied out of wasm memory: posting a view would clone all of it. */
+  private static input(bytes: Uint8Array | null, len: number): Uint8Array | undefined {
+    return bytes ? bytes.slice(0, Math.max(0, Math.min(len, bytes.byteLength))) : undefined;
+  }
+
+  socket(domain: number, type: number, protocol: number): number {
+    return this.creating(1, { op: 'socket', args: [domain, type, protocol] }, (a) => [a.result]).result;
+  }
+
+  socketpair(domain: number, type: number, protocol: number, fdsOut: Int32Array | number[]): number {
+    const a = this.creating(2, { op: 'socketpair', args: [domain, type, protocol] }, (r) => [r.value, r.optlen]);
+    if (a.result >= 0) {
+      fdsOut[0] = a.value;
+      fdsOut[1] = a.optlen;
+    }
+    return a.result;
+  }
+
+  bind(fd: number, addr: Uint8Array, addrlen: number): number {
+    return this.call({ op: 'bind', args: [fd, addrlen], addr: BridgedSyscalls.input(addr, addrlen) as Uint8Array }).result;
+  }
+
+  connect(fd: number, addr: Uint8Array, addrlen: number): number {
+    return this.call({ op: 'connect', args: [fd, addrlen], addr: BridgedSyscalls.input(addr, addrlen) as Uint8Array }).result;
+  }
+
+  listen(fd: number, backlog: number): number {
+    return this.call({ op: 'listen', args: [fd, backlog] }).result;
+  }
+
+  accept4(fd: number, addrOut: Uint8Array | null, addrOutLen: number, flags: number): number {
+    const a = this.creating(1, { op: 'accept4', args: [fd, flags] }, (r) => [r.result]);
+    if (a.result >= 0) BridgedSyscalls.copy(a.addr, addrOut, addrOutLen);
+    return a.result;
+  }
+
+  /**
+   * A large send streams in SEND_CHUNK pieces; each piece of a blocking
+   * stream is sent whole by the worker, so a short piece means a timeout
+   * or a non-blocking fd, and the count so far is the answer.
+   */
+  sendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array | null, addrlen: number): number {
+    const to = BridgedSyscalls.input(addr, addrlen);
+    if (data.byteLength <= SEND_CHUNK) {
+      return this.call({ op: 'sendto', args: [fd, flags, to ? addrlen : 0], data: data.slice(), ...(to ? { addr: to } : {}) }).result;
+    }
+    let sent = 0;
+    while (sent < data.byteLength) {
+      const piece = data.slice(sent, sent + SEND_CHUNK);
+      const r = this.call({ op: 'sendto', args: [fd, flags, to ? addrlen : 0], data: piece, ...(to ? { addr: to } : {}) }).result;
+      if (r < 0) return sent > 0 ? sent : r;
+      sent += r;
+      if (r < piece.byteLength) break;
+    }
+    return sent;
+  }
+
+  /**
+   * One receive carries at most the bridge's payload (a valid short read);
+   * MSG_WAITALL keeps reading until the buffer is full, EOF or an error.
+   */
+  recvfrom(fd: number, buf: Uint8Array, flags: number, addrOut: Uint8Array | null, addrOutLen: number): number {
+    const max = this.bridge.maxTransfer;
+    const a = this.call({ op: 'recvfrom', args: [fd, Math.min(buf.byteLength, max), flags] });
+    if (a.result < 0) return a.result;
+    buf.set(a.payload.subarray(0, Math.min(buf.byteLength, a.payload.byteLength)));
+    BridgedSyscalls.copy(a.addr, addrOut, addrOutLen);
+    let got = a.result;
+    if (!(flags & MSG_WAITALL) || got === 0 || buf.byteLength <= max) return got;
+    while (got < buf.byteLength) {
+      const more = this.call({ op: 'recvfrom', args: [fd, Math.min(buf.byteLength - got, max), flags] });
+      if (more.result <= 0) break;
+      buf.set(more.payload, got);
+      got += more.result;
+    }
+    return got;
+  }
+
+  shutdown(fd: number, how: number): number {
+    return this.call({ op: 'shutdown', args: [fd, how] }).result;
+  }
+
+  getsockname(fd: number, addrOut: Uint8Array, addrOutLen: number): number {
+    const a = this.call({ op: 'getsockname', args: [fd] });
+    if (a.result >= 0) BridgedSyscalls.copy(a.addr, addrOut, addrOutLen);
+    return a.result;
+  }
+
+  getpeername(fd: number, addrOut: Uint8Array, addrOutLen: number): number {
+    const a = this.call({ op: 'getpeername', args: [fd] });
+    if (a.result >= 0) BridgedSyscalls.copy(a.addr, addrOut, addrOutLen);
+    return a.result;
+  }
+
+  getsockopt(fd: number, level: number, name: number, optOut: Uint8Array, optlen: number): number {
+    const a = this.call({ op: 'getsockopt', args: [fd, level, name, Math.max(0, optlen)] });
+    if (a.result >= 0) BridgedSyscalls.copy(a.payload, optOut, optlen);
+    return a.result;
+  }
+
+  setsockopt(fd: number, level: number, name: number, optval: Uint8Array): number {
+    return this.call({ op: 'setsockopt', args: [fd, level, name], data: optval.slice() }).result;
+  }
+
+  ioctl(fd: number, request: number, arg = 0): number {
+    return this.call({ op: 'ioctl', args: [fd, request, arg] }).result;
+  }
+
+  fcntl(fd: number, cmd: number, arg = 0): number {
+    return this.call({ op: 'fcntl', args: [fd, cmd, arg] }).result;
+  }
+
+  close(fd: number): number {
+    const r = this.call({ op: 'close', args: [fd] }).result;
+    if (r >= 0) this.fds.socketClosed(fd);
+    return r;
+  }
+
+  dup(fd: number): number {
+    return this.creating(1, { op: 'dup', args: [fd] }, (a) => [a.result]).result;
+  }
+
+  /** dup to exactly `target` (free in the FS); the caller makes its stream. */
+  dupTo(fd: number, target: number, cloexec: boolean): number {
+    return this.call({ op: 'dupto', args: [fd, target, cloexec ? 1 : 0] }).result;
+  }
+
+  /** poll(2) across the bridge: revents per request; waits up to `timeoutMs` (-1 forever). */
+  poll(requests: readonly { fd: number; events: number }[], timeoutMs: number): number[] {
+    const a = this.call({ op: 'poll', args: [timeoutMs, ...requests.flatMap((q) => [q.fd, q.events])] });
+    if (a.result < 0) return requests.map(() => 0);
+    return [...new Int32Array(a.payload.buffer, a.payload.byteOffset, requests.length)];
+  }
+}

@@ -1,0 +1,34 @@
+/** The blocking-mode decision (no build needed): what each request gets from each build/runtime. */
+import { describe, expect, it } from 'vitest';
+import { chooseBlockingMode, isBlockingRequest } from '../../src/runtime/blocking/mode.js';
+
+const plain = { buildSuspends: false, customProvider: false };
+const asyncify = { buildSuspends: true, customProvider: false };
+const noSab = { ...plain, workerUnavailable: 'SharedArrayBuffer is not available' };
+
+describe('chooseBlockingMode', () => {
+  it('auto: suspend when the build can, else worker, else never with a warning naming the fix', () => {
+    expect(chooseBlockingMode('auto', asyncify)).toEqual({ mode: 'suspend' });
+    expect(chooseBlockingMode('auto', plain)).toEqual({ mode: 'worker' });
+    const fallback = chooseBlockingMode('auto', noSab);
+    expect(fallback.mode).toBe('never');
+    expect(fallback.warning).toMatch(/SharedArrayBuffer is not available.*link with rawsock-emcc -sASYNCIFY/);
+    // A provider object given in Module.rawsock cannot move to a worker.
+    expect(chooseBlockingMode('auto', { ...plain, customProvider: true }).warning).toMatch(/Module.rawsock.provider is set/);
+    expect(chooseBlockingMode('auto', { ...asyncify, customProvider: true })).toEqual({ mode: 'suspend' });
+  });
+
+  it('explicit modes are given or refused with a reason, never silently replaced', () => {
+    expect(chooseBlockingMode('never', asyncify)).toEqual({ mode: 'never' });
+    expect(chooseBlockingMode('worker', asyncify)).toEqual({ mode: 'worker' });
+    expect(chooseBlockingMode('suspend', asyncify)).toEqual({ mode: 'suspend' });
+    expect(() => chooseBlockingMode('suspend', plain)).toThrow("[rawsock] blocking mode 'suspend' needs a build linked with -sASYNCIFY");
+    expect(() => chooseBlockingMode('worker', noSab)).toThrow("[rawsock] blocking mode 'worker' is unavailable: SharedArrayBuffer is not available");
+  });
+
+  it('knows the four names only', () => {
+    expect(['auto', 'suspend', 'worker', 'never'].every(isBlockingRequest)).toBe(true);
+    expect(isBlockingRequest('sometimes')).toBe(false);
+    expect(isBlockingRequest(undefined)).toBe(false);
+  });
+});
