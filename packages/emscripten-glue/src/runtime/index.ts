@@ -159,7 +159,7 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
     warnedNoBlocking = true;
     console.warn(choice.warning);
   }
-  if (choice.mode === 'worker') return workerRuntime(fs, abi, policy, names, options.lookup);
+  if (choice.mode === 'worker') return workerRuntime(fs, abi, resolved.spec, names, options.lookup);
   const provider = providerFor(options.provider);
   const lookup: AsyncLookup = options.lookup ?? ((name, family) => provider.lookup(name, family));
   const table = new SocketTable({

@@ -55,14 +55,15 @@ function readTextFile(path: string): string {
  * Builds the policy from Module options or the environment. Throws an Error
  * whose message starts with `[rawsock]` and names the source and the problem.
  */
-export function resolvePolicy(option: PolicySpec | string | undefined): { policy: NetworkPolicy | undefined; note?: string } {
+export function resolvePolicy(option: PolicySpec | string | undefined): { policy: NetworkPolicy | undefined; spec?: PolicySpec; note?: string } {
   const fromEnv = option === undefined ? readPolicyEnv() : undefined;
   const source = option !== undefined ? 'Module.rawsock.policy' : 'RAWSOCK_POLICY';
   const value = option ?? fromEnv?.text;
   if (value === undefined) return fromEnv?.unreadable ? { policy: undefined, note: fromEnv.unreadable } : { policy: undefined };
   try {
     const spec = typeof value === 'string' ? parsePolicy(value, readTextFile) : value;
-    return { policy: new NetworkPolicy(spec) };
+    // The spec goes along for worker mode, where the socket worker builds its own.
+    return { policy: new NetworkPolicy(spec), spec };
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw new Error(`[rawsock] ${source} is not a valid network policy, refusing to start: ${why}`);
