@@ -59,11 +59,13 @@ export async function answerBridgeRequest(memory: SharedArrayBuffer, blocking: B
       case 'shutdown':
         result = sys.shutdown(n(0), n(1));
         break;
+      // The caller's address length travels along only so a negative one gets
+      // the core's EINVAL; the address itself comes back whole.
       case 'getsockname':
-        result = sys.getsockname(n(0), addr, ADDR_BYTES);
+        result = sys.getsockname(n(0), addr, n(1) < 0 ? n(1) : ADDR_BYTES);
         break;
       case 'getpeername':
-        result = sys.getpeername(n(0), addr, ADDR_BYTES);
+        result = sys.getpeername(n(0), addr, n(1) < 0 ? n(1) : ADDR_BYTES);
         break;
       case 'getsockopt':
         result = sys.getsockopt(n(0), n(1), n(2), payload, Math.min(n(3), payload.byteLength));

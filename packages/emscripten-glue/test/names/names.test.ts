@@ -59,9 +59,10 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
     port = (echo.address() as { port: number }).port;
     const src = join(here, '..', 'c', 'names.c');
     native = buildNative(src);
-    wasm = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js')]);
+    // The event-driven (`never`) build is where placeholders and connect-by-name live.
+    wasm = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js'), '--rawsock-blocking=never']);
     suspending = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js'), '-sASYNCIFY'], '-asyncify');
-    if (jspiNode) jspi = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js'), '-sJSPI', '-Wno-experimental'], '-jspi');
+    if (jspiNode) jspi = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js'), '-sJSPI', '-Wno-experimental', '--rawsock-blocking=never'], '-jspi');
     const dir = mkdtempSync(join(tmpdir(), 'rawsock-names-'));
     hostsFile = join(dir, 'hosts');
     writeFileSync(hostsFile, '127.0.0.1 localhost\n10.20.30.40 db.rawsock.test db # a line only the wasm runs read\n');

@@ -161,19 +161,19 @@ export class BridgedSyscalls implements GlueSyscalls {
   }
 
   getsockname(fd: number, addrOut: Uint8Array, addrOutLen: number): number {
-    const a = this.call({ op: 'getsockname', args: [fd] });
+    const a = this.call({ op: 'getsockname', args: [fd, addrOutLen] });
     if (a.result >= 0) BridgedSyscalls.copy(a.addr, addrOut, addrOutLen);
     return a.result;
   }
 
   getpeername(fd: number, addrOut: Uint8Array, addrOutLen: number): number {
-    const a = this.call({ op: 'getpeername', args: [fd] });
+    const a = this.call({ op: 'getpeername', args: [fd, addrOutLen] });
     if (a.result >= 0) BridgedSyscalls.copy(a.addr, addrOut, addrOutLen);
     return a.result;
   }
 
   getsockopt(fd: number, level: number, name: number, optOut: Uint8Array, optlen: number): number {
-    const a = this.call({ op: 'getsockopt', args: [fd, level, name, Math.max(0, optlen)] });
+    const a = this.call({ op: 'getsockopt', args: [fd, level, name, optlen] });
     if (a.result >= 0) BridgedSyscalls.copy(a.payload, optOut, optlen);
     return a.result;
   }
