@@ -59,9 +59,17 @@ export function emccVersion(): string | undefined {
   }
 }
 
+/**
+ * The blocking mode the suite is built in: `never` (event-driven, the mode
+ * these programs and their pinned deviations were written for) unless
+ * RAWSOCK_C_BLOCKING names another. The blocking programs
+ * (test/glue/blocking.test.ts) cover the other modes.
+ */
+export const C_SUITE_BLOCKING = process.env.RAWSOCK_C_BLOCKING || 'never';
+
 /** Extra link flags of a case (after the defaults, so they win). */
 function caseFlags(c: CCase): string[] {
-  return [...(c.emccFlags ?? [])];
+  return [`--rawsock-blocking=${C_SUITE_BLOCKING}`, ...(c.emccFlags ?? [])];
 }
 
 /**
