@@ -19,6 +19,11 @@
 #include <sys/socket.h>
 #include <emscripten.h>
 
+/* --print-flags puts this file into C++ links too (em++ compiles it as C++): C names either way. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* One result as library_rawsock_names.js writes it. */
 struct rawsock_ai {
   int family, socktype, protocol, port;
@@ -85,7 +90,7 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
   if (n < 0) return n;
   struct addrinfo *head = 0, **tail = &head;
   for (int i = 0; i < n; i++) {
-    struct rs_ainode *p = calloc(1, sizeof *p);
+    struct rs_ainode *p = (struct rs_ainode *)calloc(1, sizeof *p);
     if (!p) {
       freeaddrinfo(head);
       return EAI_MEMORY;
@@ -121,17 +126,17 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
   return 0;
 }
 
-int getnameinfo(const struct sockaddr *restrict sa, socklen_t sl, char *restrict host, socklen_t hostlen, char *restrict serv,
+int getnameinfo(const struct sockaddr *__restrict sa, socklen_t sl, char *__restrict host, socklen_t hostlen, char *__restrict serv,
                 socklen_t servlen, int flags) {
   if (!sa) return EAI_FAMILY;
   if (!(host && hostlen) && !(serv && servlen)) return EAI_NONAME;
   if (sa->sa_family == AF_INET && sl >= sizeof(struct sockaddr_in)) {
-    const struct sockaddr_in *in = (const void *)sa;
+    const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
     return rawsock_gni(AF_INET, (const unsigned char *)&in->sin_addr, ntohs(in->sin_port), 0, flags, host, host ? (int)hostlen : 0, serv,
                        serv ? (int)servlen : 0);
   }
   if (sa->sa_family == AF_INET6 && sl >= sizeof(struct sockaddr_in6)) {
-    const struct sockaddr_in6 *in6 = (const void *)sa;
+    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
     return rawsock_gni(AF_INET6, (const unsigned char *)&in6->sin6_addr, ntohs(in6->sin6_port), in6->sin6_scope_id, flags, host,
                        host ? (int)hostlen : 0, serv, serv ? (int)servlen : 0);
   }
@@ -244,3 +249,7 @@ struct hostent *gethostbyaddr(const void *addr, socklen_t len, int type) {
   if (e) errno = e;
   return res;
 }
+
+#ifdef __cplusplus
+}
+#endif
