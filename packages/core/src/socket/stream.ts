@@ -260,13 +260,7 @@ export class StreamSocket extends SocketBase {
       default:
         break;
     }
-    if (this.connectUnreported) {
-      // A failed connect is reported once; SO_ERROR may have consumed the
-      // error already, and then Linux reports ECONNABORTED.
-      this.connectUnreported = false;
-      this.changed();
-      fail(this.takeError() || E.ECONNABORTED);
-    }
+    this.reportFailedConnect();
     this.permit('connect', address);
     this.shutRd = false;
     this.shutWr = false;
@@ -278,6 +272,17 @@ export class StreamSocket extends SocketBase {
       onError: (errno) => this.onConnectFailed(endpoint, errno),
     });
     fail(E.EINPROGRESS);
+  }
+
+  /**
+   * A failed connect is reported once, by the next connect(); SO_ERROR may
+   * have consumed the error already, and then Linux reports ECONNABORTED.
+   */
+  private reportFailedConnect(): void {
+    if (!this.connectUnreported) return;
+    this.connectUnreported = false;
+    this.changed();
+    fail(this.takeError() || E.ECONNABORTED);
   }
 
   /**
@@ -297,11 +302,7 @@ export class StreamSocket extends SocketBase {
       default:
         break;
     }
-    if (this.connectUnreported) {
-      this.connectUnreported = false;
-      this.changed();
-      fail(this.takeError() || E.ECONNABORTED);
-    }
+    this.reportFailedConnect();
     this.shutRd = false;
     this.shutWr = false;
     const endpoint = (this.endpoint ??= this.newEndpoint());

@@ -6,7 +6,7 @@
  * Emscripten 3.1's Node output is CommonJS; Deno runs it only from a file
  * named .cjs, so Deno gets a .cjs copy of the artifact (made once).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -49,15 +49,7 @@ export const WASM_RUNTIMES: readonly WasmRuntime[] = (
   ] as const satisfies readonly WasmRuntime[]
 ).filter((r) => existsSync(r.cmd));
 
-/** The version of $EMCC (or emcc on PATH), or undefined if there is none. */
-export function emccVersion(): string | undefined {
-  try {
-    const text = execFileSync(process.env.EMCC || 'emcc', ['--version'], { encoding: 'utf8' });
-    return /\b(\d+\.\d+\.\d+)\b/.exec(text)?.[1] ?? 'unknown';
-  } catch {
-    return undefined;
-  }
-}
+export { emccVersion } from '../glue/harness.js';
 
 /**
  * The blocking mode the suite is built in: `never` (event-driven, the mode
