@@ -53,7 +53,14 @@ export const BLOCKING_CHOICES = ['auto', 'suspend', 'worker', 'never'] as const;
  * the last one wins. Returns the mode, the other arguments, and an error
  * for an unknown mode.
  */
-export function blockingArg(args: readonly string[]): { blocking: string; rest: string[]; error?: string } {
+export function blockingArg(args: readonly string[]): {
+  /** The mode given (one of {@link BLOCKING_CHOICES} unless `error` is set); 'auto' when none was. */
+  blocking: string;
+  /** The arguments without the --rawsock-blocking ones, in order. */
+  rest: string[];
+  /** Set for an unknown mode: the message to print (the link must not run). */
+  error?: string;
+} {
   let blocking = 'auto';
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {

@@ -7,8 +7,11 @@ import { parseNumericHost } from './numeric.js';
 
 /** One host line. */
 export interface HostsEntry {
+  /** The address's family. */
   readonly family: 'ipv4' | 'ipv6';
+  /** The address, canonical text (as written only if already canonical). */
   readonly address: string;
+  /** The IPv6 zone of the address ("fe80::1%2"); 0 if none. */
   readonly scopeId: number;
   /** The first name on the line. */
   readonly canonical: string;
@@ -18,6 +21,7 @@ export interface HostsEntry {
 
 /** Lookups over parsed hosts lines; names compare case-insensitively, as glibc's files backend does. */
 export class HostsTable {
+  /** The lines, in file order. */
   readonly entries: readonly HostsEntry[];
 
   constructor(entries: readonly HostsEntry[]) {

@@ -39,8 +39,11 @@ export function inetAton(text: string): Uint8Array | undefined {
 
 /** A numeric host: family, canonical address text and IPv6 zone (scope id). */
 export interface NumericHost {
+  /** IPv4 (any inet_aton form) or IPv6. */
   readonly family: 'ipv4' | 'ipv6';
+  /** The canonical text: dotted quad ("127.0.0.1" for "127.1") or RFC 5952 IPv6, without the zone. */
   readonly address: string;
+  /** The IPv6 zone as an interface index (the "%2" or "%eth0" suffix); 0 if none, always 0 for IPv4. */
   readonly scopeId: number;
 }
 

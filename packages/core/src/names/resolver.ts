@@ -56,7 +56,14 @@ export interface NameSources {
    * Families with a configured non-loopback address, for AI_ADDRCONFIG;
    * undefined when the runtime cannot tell (then nothing is filtered).
    */
-  configuredFamilies?(): { readonly ipv4: boolean; readonly ipv6: boolean } | undefined;
+  configuredFamilies?():
+    | {
+        /** The host has a non-loopback IPv4 address. */
+        readonly ipv4: boolean;
+        /** The host has a non-loopback IPv6 address. */
+        readonly ipv6: boolean;
+      }
+    | undefined;
   /** Interface index of a name, for IPv6 zones ("fe80::1%eth0"). */
   ifIndex?(name: string): number | undefined;
 }
@@ -64,36 +71,86 @@ export interface NameSources {
 /** A lookup that blocks until answered (blocking modes); throws an ErrnoError (ENOENT: no such name). */
 export type SyncLookup = (hostname: string, family: 'ipv4' | 'ipv6' | 'any') => readonly LookupResult[];
 
-/** getaddrinfo hints. */
+/** getaddrinfo hints (struct addrinfo's ai_flags, ai_family, ai_socktype, ai_protocol). */
 export interface AddrinfoHints {
+  /** AI_* bits (ai_flags); unknown bits give EAI_BADFLAGS. */
   readonly flags: number;
+  /** AF_UNSPEC, AF_INET or AF_INET6 (ai_family); others give EAI_FAMILY. */
   readonly family: number;
+  /** SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, or 0 for each of them (ai_socktype); others give EAI_SOCKTYPE. */
   readonly socktype: number;
+  /** IPPROTO_* (ai_protocol), or 0 for the socket type's own. */
   readonly protocol: number;
 }
 
 /** One struct addrinfo, before marshalling. */
 export interface AddrinfoResult {
+  /** The address family (ai_family AF_INET or AF_INET6). */
   readonly family: 'ipv4' | 'ipv6';
+  /** The address, canonical text ("127.0.0.1", "::ffff:10.0.0.1"). */
   readonly address: string;
+  /** The IPv6 zone (sin6_scope_id); 0 for IPv4 and unzoned IPv6. */
   readonly scopeId: number;
+  /** The port (0 when no service was given). */
   readonly port: number;
+  /** ai_socktype: SOCK_STREAM, SOCK_DGRAM or SOCK_RAW. */
   readonly socktype: number;
+  /** ai_protocol: IPPROTO_TCP, IPPROTO_UDP, or the raw socket's protocol (0 if none was asked for). */
   readonly protocol: number;
 }
 
 /** getaddrinfo's answer: an EAI_* code, or the list (and ai_canonname of the first). */
 export type AddrinfoAnswer =
-  | { readonly error: number; readonly results?: undefined; readonly canonname?: undefined }
-  | { readonly error: 0; readonly results: readonly AddrinfoResult[]; readonly canonname?: string };
+  | {
+      /** The EAI_* code (negative). */
+      readonly error: number;
+      /** No results on failure. */
+      readonly results?: undefined;
+      /** No canonical name on failure. */
+      readonly canonname?: undefined;
+    }
+  | {
+      /** 0: success. */
+      readonly error: 0;
+      /** The struct addrinfo list, in order (at least one). */
+      readonly results: readonly AddrinfoResult[];
+      /** ai_canonname of the first result; only with AI_CANONNAME. */
+      readonly canonname?: string;
+    };
 
-/** getnameinfo's answer. */
-export type NameinfoAnswer = { readonly error: number } | { readonly error: 0; readonly host: string; readonly service: string };
+/** getnameinfo's answer: an EAI_* code, or the host and service strings. */
+export type NameinfoAnswer =
+  | {
+      /** The EAI_* code (negative). */
+      readonly error: number;
+    }
+  | {
+      /** 0: success. */
+      readonly error: 0;
+      /** The host's name, or its numeric address (IPv6 with "%zone" when it has one). */
+      readonly host: string;
+      /** The service name, or the decimal port. */
+      readonly service: string;
+    };
 
 /** A struct hostent, before marshalling; or an h_errno. */
 export type HostentAnswer =
-  | { readonly hErrno: number }
-  | { readonly hErrno: 0; readonly name: string; readonly aliases: readonly string[]; readonly family: 'ipv4' | 'ipv6'; readonly addresses: readonly string[] };
+  | {
+      /** The h_errno: HOST_NOT_FOUND, TRY_AGAIN or NO_RECOVERY. */
+      readonly hErrno: number;
+    }
+  | {
+      /** 0: success. */
+      readonly hErrno: 0;
+      /** h_name: the official (canonical) name. */
+      readonly name: string;
+      /** h_aliases: the other names. */
+      readonly aliases: readonly string[];
+      /** h_addrtype: AF_INET or AF_INET6. */
+      readonly family: 'ipv4' | 'ipv6';
+      /** h_addr_list: the addresses, canonical text. */
+      readonly addresses: readonly string[];
+    };
 
 interface Addr {
   readonly family: 'ipv4' | 'ipv6';
@@ -156,7 +213,14 @@ function eaiToHErrno(eai: number): number {
   return eai === EAI_NONAME ? HOST_NOT_FOUND : eai === EAI_AGAIN ? TRY_AGAIN : NO_RECOVERY;
 }
 
+/**
+ * Answers the libc name calls (getaddrinfo, getnameinfo, gethostbyname2,
+ * gethostbyaddr) as glibc does, from {@link NameSources} and, in blocking
+ * modes, a {@link SyncLookup}. Calls return their error codes (EAI_* or
+ * h_errno) in the answer rather than throwing.
+ */
 export class NameResolver {
+  /** The placeholder addresses handed out for names that need DNS when nothing can block (event-driven builds). */
   readonly placeholders: PlaceholderNames;
   private readonly sources: NameSources;
   private syncLookup: SyncLookup | undefined;
@@ -179,11 +243,30 @@ export class NameResolver {
     return this.syncLookup !== undefined;
   }
 
+  /**
+   * `text` as a numeric host (any inet_aton form, or IPv6 with a zone; an
+   * interface-name zone is mapped by {@link NameSources.ifIndex}), or
+   * undefined when it is not numeric.
+   */
   numeric(text: string): NumericHost | undefined {
     return parseNumericHost(text, (n) => this.sources.ifIndex?.(n));
   }
 
-  /** getaddrinfo(3). */
+  /**
+   * getaddrinfo(3): the addresses of `node` (null: the loopback, or with
+   * AI_PASSIVE the wildcard addresses) with the ports of `service`, one
+   * result per address and socket type the hints allow.
+   *
+   * Errors, in the answer: EAI_BADFLAGS (unknown flags, AI_CANONNAME with a
+   * null node), EAI_FAMILY, EAI_SOCKTYPE, EAI_SERVICE (no such service for
+   * the socket type), EAI_ADDRFAMILY (a numeric node of the other family),
+   * EAI_NONAME (both null, an unknown name or service, a name with
+   * AI_NUMERICHOST or AI_NUMERICSERV, nothing left after AI_ADDRCONFIG), and
+   * EAI_AGAIN or EAI_FAIL from the blocking lookup ({@link lookupErrorToEai}).
+   * Without a blocking lookup a name that needs DNS gets a placeholder
+   * address; that throws an Error only once 65534 names have one.
+   * https://man7.org/linux/man-pages/man3/getaddrinfo.3.html
+   */
   getaddrinfo(node: string | null, service: string | null, hints: AddrinfoHints): AddrinfoAnswer {
     const { flags, family } = hints;
     if (flags & ~AI_KNOWN) return { error: EAI_BADFLAGS };
@@ -372,7 +455,16 @@ export class NameResolver {
     return undefined;
   }
 
-  /** getnameinfo(3) for an IPv4/IPv6 socket address. */
+  /**
+   * getnameinfo(3) for an IPv4/IPv6 socket address: the host's name (a
+   * placeholder's name, /etc/hosts, "localhost" for 127.0.0.1 and ::1;
+   * never DNS) or its numeric form, and the service name of the port
+   * (tcp, or udp with NI_DGRAM) or the decimal port.
+   *
+   * Errors, in the answer: EAI_BADFLAGS (unknown NI_* bits), EAI_NONAME
+   * (NI_NAMEREQD and the address has no name).
+   * https://man7.org/linux/man-pages/man3/getnameinfo.3.html
+   */
   getnameinfo(addr: { family: 'ipv4' | 'ipv6'; address: string; port: number; scopeId: number }, flags: number): NameinfoAnswer {
     if (flags & ~(NI_NUMERICHOST | NI_NUMERICSERV | NI_NOFQDN | NI_NAMEREQD | NI_DGRAM | NI_NUMERICSCOPE)) return { error: EAI_BADFLAGS };
     let host: string | undefined;
@@ -388,7 +480,13 @@ export class NameResolver {
     return { error: 0, host, service };
   }
 
-  /** gethostbyname2(3): AF_INET or AF_INET6 addresses of a name. */
+  /**
+   * gethostbyname2(3): the AF_INET or AF_INET6 addresses of a name (a
+   * numeric name answers itself). h_errno, in the answer: HOST_NOT_FOUND
+   * (unknown name, or a numeric name of the other family), TRY_AGAIN
+   * (EAI_AGAIN from the lookup), NO_RECOVERY (any other failure).
+   * https://man7.org/linux/man-pages/man3/gethostbyname.3.html
+   */
   gethostbyname(name: string, family: 'ipv4' | 'ipv6'): HostentAnswer {
     const literal = this.numeric(name);
     if (literal) {
@@ -401,7 +499,12 @@ export class NameResolver {
     return { hErrno: 0, name: h.canonical, aliases: h.aliases, family, addresses: h.addrs.map((a) => a.address) };
   }
 
-  /** gethostbyaddr(3). */
+  /**
+   * gethostbyaddr(3): the name of an address (a placeholder's name,
+   * /etc/hosts, "localhost" for 127.0.0.1 and ::1; never DNS); h_errno
+   * HOST_NOT_FOUND in the answer when it has none.
+   * https://man7.org/linux/man-pages/man3/gethostbyaddr.3.html
+   */
   gethostbyaddr(family: 'ipv4' | 'ipv6', address: string): HostentAnswer {
     const found = this.reverse(family, address);
     if (!found) return { hErrno: HOST_NOT_FOUND };

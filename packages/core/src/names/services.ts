@@ -4,15 +4,21 @@
  * https://man7.org/linux/man-pages/man5/services.5.html
  */
 
-/** A service name's ports by protocol. */
+/** One services(5) line: a service name's port for one protocol. */
 export interface ServiceEntry {
+  /** The official service name ("http"). */
   readonly name: string;
+  /** Other names for it ("www"). */
   readonly aliases: readonly string[];
+  /** The port number (0–65535). */
   readonly port: number;
+  /** The protocol the port is for. */
   readonly protocol: 'tcp' | 'udp';
 }
 
+/** Lookups over parsed services lines (getservbyname/getservbyport's data); names compare exactly. */
 export class ServicesTable {
+  /** The lines, in file order (the first match wins). */
   readonly entries: readonly ServiceEntry[];
 
   constructor(entries: readonly ServiceEntry[]) {

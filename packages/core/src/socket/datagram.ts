@@ -73,6 +73,7 @@ export class DatagramSocket extends SocketBase {
   private local: InetAddress | undefined;
   private peer: InetAddress | undefined;
   private binding: Binding | undefined;
+  /** The receive queue: datagrams not yet read, each with its sender. */
   protected readonly rx: DatagramQueue;
   private paused = false;
   private txInFlight = 0;
@@ -89,6 +90,11 @@ export class DatagramSocket extends SocketBase {
     return this.domain as 'ipv4' | 'ipv6';
   }
 
+  /**
+   * The receive queue's capacity in payload bytes: SO_RCVBUF if set, else
+   * {@link CoreLimits.datagramReceiveBytes}. A datagram that would go over it
+   * is dropped unless the queue is empty.
+   */
   protected receiveLimit(): number {
     return this.opts.rcvbuf || this.ctx.limits.datagramReceiveBytes;
   }
