@@ -71,12 +71,12 @@ export function modernEmccVersion() {
   return tool(modernEmcc, ['--version']);
 }
 
+/** Everything rawsock-emcc links in (every file of lib/, so new glue libraries count too). */
 const glueInputs = () => [
-  join(glue, 'lib', 'library_rawsock.js'),
-  join(glue, 'lib', 'library_rawsock_fd.js'),
-  join(glue, 'lib', 'rawsock_shim.c'),
+  ...readdirSync(join(glue, 'lib')).sort().map((f) => join(glue, 'lib', f)),
   join(glue, 'dist', 'rawsock-runtime.js'),
   join(glue, 'dist', 'index.js'),
+  join(glue, 'bin', 'rawsock-emcc.mjs'),
 ];
 
 /**
@@ -105,6 +105,29 @@ export function wasmEcho(toolchain, backend) {
     copyFileSync(target, join(dir, `${name}.cjs`));
   });
   return out;
+}
+
+/**
+ * The blocking echo (bench/src/echo_blocking.c) as wasm, built with
+ * rawsock-emcc and the system emcc at -O1 in one blocking mode: 'worker'
+ * (plain build, --rawsock-blocking=worker: the worker bridge) or 'suspend'
+ * (-sASYNCIFY, --rawsock-blocking=suspend). Returns the .js artifact (a .cjs
+ * copy sits beside it).
+ */
+export function wasmBlockingEcho(mode) {
+  const flags = { worker: ['--rawsock-blocking=worker'], suspend: ['--rawsock-blocking=suspend', '-sASYNCIFY'] }[mode];
+  if (!flags) throw new Error(`unknown blocking mode ${mode}`);
+  const emcc = process.env.EMCC || 'emcc';
+  const version = tool(emcc, ['--version']);
+  if (!version) throw new Unavailable(`${emcc} is not installed`);
+  if (!existsSync(join(glue, 'dist', 'rawsock-runtime.js'))) throw new Unavailable('glue not built (npm run build)');
+  const name = `echo_blocking_${mode}`;
+  const args = [src('echo_blocking.c'), '-O1', ...flags];
+  return cached(name, [...args, version, ...glueInputs()], `${name}.js`, (dir) => {
+    const target = join(dir, `${name}.js`);
+    execFileSync(process.execPath, [join(glue, 'bin', 'rawsock-emcc.mjs'), ...args, '-o', target], { stdio: 'pipe', env: { ...process.env, EMCC: emcc } });
+    copyFileSync(target, join(dir, `${name}.cjs`));
+  });
 }
 
 /** "name x.y.z" from a --version line (the line itself if it has no version). */

@@ -3,7 +3,7 @@
 // Unavailable (the runner then skips it, saying why).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Unavailable, nativeEcho, wasmEcho } from './build.mjs';
+import { Unavailable, nativeEcho, wasmBlockingEcho, wasmEcho } from './build.mjs';
 import { root, runtimes } from './paths.mjs';
 
 const servers = join(root, 'bench', 'servers');
@@ -28,7 +28,7 @@ const RUNTIME_LABEL = { node20: 'Node 20', node26: 'Node 26', deno: 'Deno', bun:
 
 /**
  * kind: native | own (the runtime's own socket API) | rawsock | emscripten
- * (Emscripten's -sNODERAWSOCKETS) | blocking (placeholder).
+ * (Emscripten's -sNODERAWSOCKETS) | blocking (rawsock's blocking modes).
  * runtime: whose own-API subject it is compared with.
  */
 export const SUBJECTS = [
@@ -60,26 +60,17 @@ export const SUBJECTS = [
     modern: true,
     command: () => runWasm('node26', wasmEcho('modern', 'noderawsockets')),
   },
-  // PLACEHOLDERS — blocking modes (one thread, poll loop with timeout; and
-  // accept/recv/send per connection) in the worker-bridge and suspend
-  // modes. They are being built on branch `blocking`; when they land, give
-  // these a command() that builds bench/src/echo_blocking.c in each mode.
-  {
-    id: 'blocking-bridge-node26',
-    label: 'rawsock blocking (worker bridge), Node 26',
+  // The blocking echo (bench/src/echo_blocking.c: one thread, a poll() loop
+  // with a timeout, blocking accept/recv/send) in the two modes that block
+  // for real: the worker bridge (plain build) and suspend (-sASYNCIFY).
+  ...[
+    ['worker', 'bridge', 'worker bridge'],
+    ['suspend', 'suspend', 'suspend, -sASYNCIFY'],
+  ].map(([mode, id, what]) => ({
+    id: `blocking-${id}-node26`,
+    label: `rawsock blocking (${what}), Node 26`,
     kind: 'blocking',
     runtime: 'node26',
-    command: () => {
-      throw new Unavailable('placeholder: blocking modes are not on this branch yet (branch `blocking`)');
-    },
-  },
-  {
-    id: 'blocking-suspend-node26',
-    label: 'rawsock blocking (suspend), Node 26',
-    kind: 'blocking',
-    runtime: 'node26',
-    command: () => {
-      throw new Unavailable('placeholder: blocking modes are not on this branch yet (branch `blocking`)');
-    },
-  },
+    command: () => runWasm('node26', wasmBlockingEcho(mode)),
+  })),
 ];
