@@ -25,14 +25,15 @@ function runWasm(rt, artifact) {
 }
 
 /**
- * Found while adding these subjects: on Bun the suspend build stops answering
- * everything after the bulk load ends (the load generator closes while the
- * server's blocking send is waiting under backpressure; on Linux that send
- * fails with EPIPE/ECONNRESET and the loop goes on). A glue/Bun bug to fix in
- * packages/, not something to measure around.
+ * Found while adding these subjects: on Bun the suspend build hangs for good
+ * in a blocking send() once the bulk load's client closes while that send
+ * waits under backpressure (traced with prints around send: the call never
+ * returns). On Linux it fails with EPIPE/ECONNRESET and the loop goes on; on
+ * Node 26 and Deno, and in worker mode on Bun, it does too. A glue/Bun bug
+ * to fix in packages/, not something to measure around.
  */
 const BUN_SUSPEND_HANG =
-  'on Bun the suspend build stops answering after the bulk load (a blocking send waiting under backpressure does not end when the peer closes); glue bug, not measured';
+  'on Bun the suspend build hangs in a blocking send when the bulk client closes during it (Linux: EPIPE/ECONNRESET); glue bug, not measured';
 
 const RUNTIME_LABEL = { node20: 'Node 20', node26: 'Node 26', deno: 'Deno', bun: 'Bun' };
 
