@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // rawsock's benchmark (`npm run bench`): echo servers (native C, each
 // runtime's own socket API, a C program built with rawsock-emcc, and
-// Emscripten's -sNODERAWSOCKETS build of the same program) under loads from
+// Emscripten's -sNODERAWSOCKETS build of the same program, and a blocking C
+// program in rawsock's worker-bridge and suspend modes) under loads from
 // a native epoll load generator. Rounds are interleaved (every subject once
 // per round, in a rotating order) and medians reported, because the machine
 // may be shared. Writes a table to stdout and results.json, results.svg and
@@ -10,7 +11,8 @@
 //   node bench/run.mjs [--seconds 2] [--rounds 3] [--only id,id] [--idle-conns 1000] [--readme]
 //   node bench/run.mjs --smoke     a few seconds; checks every subject answers
 //                                  every load and the outputs are well-formed
-//                                  (asserts nothing about speed)
+//                                  (asserts nothing about speed); --all adds the
+//                                  subjects the smoke leaves out for time
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir } from 'node:os';
@@ -59,6 +61,10 @@ for (const s of SUBJECTS) {
   if (only && !only.includes(s.id)) continue;
   if (smoke && s.modern && !flag('--modern')) {
     skipped.push({ id: s.id, label: s.label, kind: s.kind, reason: 'smoke skips emcc 6.x builds (pass --modern; npm run test:emcc-modern covers that toolchain)' });
+    continue;
+  }
+  if (smoke && s.smokeSkip && !flag('--all')) {
+    skipped.push({ id: s.id, label: s.label, kind: s.kind, reason: `${s.smokeSkip} (pass --all to include it)` });
     continue;
   }
   try {

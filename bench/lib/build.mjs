@@ -71,18 +71,19 @@ export function modernEmccVersion() {
   return tool(modernEmcc, ['--version']);
 }
 
+/** Everything rawsock-emcc links in (every file of lib/, so new glue libraries count too). */
 const glueInputs = () => [
-  join(glue, 'lib', 'library_rawsock.js'),
-  join(glue, 'lib', 'library_rawsock_fd.js'),
-  join(glue, 'lib', 'rawsock_shim.c'),
+  ...readdirSync(join(glue, 'lib')).sort().map((f) => join(glue, 'lib', f)),
   join(glue, 'dist', 'rawsock-runtime.js'),
   join(glue, 'dist', 'index.js'),
+  join(glue, 'bin', 'rawsock-emcc.mjs'),
 ];
 
 /**
  * The event-driven echo as wasm. `toolchain`: 'system' (emcc on PATH, -O1:
  * Debian's 3.1.6 fails at -O2) or 'modern' (emcc 6.x, -O2). `backend`:
- * 'rawsock' (rawsock-emcc) or 'noderawsockets' (plain emcc -sNODERAWSOCKETS).
+ * 'rawsock' (rawsock-emcc --rawsock-blocking=never: sockets in the program's
+ * thread) or 'noderawsockets' (plain emcc -sNODERAWSOCKETS).
  * Returns the .js artifact (a .cjs copy sits beside it for Deno).
  */
 export function wasmEcho(toolchain, backend) {
@@ -94,17 +95,42 @@ export function wasmEcho(toolchain, backend) {
   if (backend === 'rawsock' && !existsSync(join(glue, 'dist', 'rawsock-runtime.js'))) throw new Unavailable('glue not built (npm run build)');
   const opt = toolchain === 'modern' ? '-O2' : '-O1';
   const name = `echo_${backend}_${toolchain}`;
-  const inputs = [src('echo_event.c'), version, opt, ...(backend === 'rawsock' ? glueInputs() : [])];
+  const inputs = [src('echo_event.c'), version, opt, ...(backend === 'rawsock' ? ['--rawsock-blocking=never', ...glueInputs()] : [])];
   const out = cached(name, inputs, `${name}.js`, (dir) => {
     const target = join(dir, `${name}.js`);
     if (backend === 'rawsock') {
-      execFileSync(process.execPath, [join(glue, 'bin', 'rawsock-emcc.mjs'), src('echo_event.c'), opt, '-o', target], { stdio: 'pipe', env: { ...process.env, EMCC: emcc } });
+      // The event-driven program never waits (SOCK_NONBLOCK, socket callbacks), so it asks for the
+      // in-thread mode: `auto` would put a plain build's sockets in the worker bridge (README "Blocking modes").
+      execFileSync(process.execPath, [join(glue, 'bin', 'rawsock-emcc.mjs'), src('echo_event.c'), opt, '--rawsock-blocking=never', '-o', target], { stdio: 'pipe', env: { ...process.env, EMCC: emcc } });
     } else {
       execFileSync(emcc, [src('echo_event.c'), opt, '-sNODERAWSOCKETS', '-o', target], { stdio: 'pipe' });
     }
     copyFileSync(target, join(dir, `${name}.cjs`));
   });
   return out;
+}
+
+/**
+ * The blocking echo (bench/src/echo_blocking.c) as wasm, built with
+ * rawsock-emcc and the system emcc at -O1 in one blocking mode: 'worker'
+ * (plain build, --rawsock-blocking=worker: the worker bridge) or 'suspend'
+ * (-sASYNCIFY, --rawsock-blocking=suspend). Returns the .js artifact (a .cjs
+ * copy sits beside it).
+ */
+export function wasmBlockingEcho(mode) {
+  const flags = { worker: ['--rawsock-blocking=worker'], suspend: ['--rawsock-blocking=suspend', '-sASYNCIFY'] }[mode];
+  if (!flags) throw new Error(`unknown blocking mode ${mode}`);
+  const emcc = process.env.EMCC || 'emcc';
+  const version = tool(emcc, ['--version']);
+  if (!version) throw new Unavailable(`${emcc} is not installed`);
+  if (!existsSync(join(glue, 'dist', 'rawsock-runtime.js'))) throw new Unavailable('glue not built (npm run build)');
+  const name = `echo_blocking_${mode}`;
+  const args = [src('echo_blocking.c'), '-O1', ...flags];
+  return cached(name, [...args, version, ...glueInputs()], `${name}.js`, (dir) => {
+    const target = join(dir, `${name}.js`);
+    execFileSync(process.execPath, [join(glue, 'bin', 'rawsock-emcc.mjs'), ...args, '-o', target], { stdio: 'pipe', env: { ...process.env, EMCC: emcc } });
+    copyFileSync(target, join(dir, `${name}.cjs`));
+  });
 }
 
 /** "name x.y.z" from a --version line (the line itself if it has no version). */

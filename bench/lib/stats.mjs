@@ -31,6 +31,6 @@ export function targets(med, mem, has) {
   for (const [load, what] of [['pp1', '1-conn ping-pong'], ['bulk', 'bulk'], ['churn', 'churn'], ['udp', 'UDP']]) {
     push(`rawsock / -sNODERAWSOCKETS, Node 26, ${what}`, ratio(med(ours, load), med('noderawsockets-node26', load)), 1.0, (v, t) => v >= t, '×', ours);
   }
-  push('blocking (worker bridge) / own API, Node 26, 50-conn ping-pong', ratio(med('blocking-bridge-node26', 'pp50'), med('own-node26', 'pp50')), 0.5, (v, t) => v >= t, '×', 'placeholder until branch `blocking` lands');
+  push('blocking (worker bridge) / own API, Node 26, 50-conn ping-pong', ratio(med('blocking-bridge-node26', 'pp50'), med('own-node26', 'pp50')), 0.5, (v, t) => v >= t, '×', 'bench/src/echo_blocking.c, plain build');
   return out;
 }
