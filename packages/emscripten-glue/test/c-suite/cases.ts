@@ -114,4 +114,11 @@ export const WASM_VARIANTS: readonly CCase[] = [
     clients: callbackClients,
     callbacks: true,
   }),
+  // Host errors (EADDRINUSE, EADDRNOTAVAIL) crossing the worker bridge: on
+  // Deno they once came back EIO (a second core in the worker's bundle).
+  c('bind', ['tcpEcho'], (p) => ['--echo-port', String(p.echoPort)], {
+    name: 'bind_auto',
+    emccFlags: ['--rawsock-blocking=auto'],
+    nativeOf: 'bind',
+  }),
 ];
