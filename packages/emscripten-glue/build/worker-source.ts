@@ -10,6 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { builtinsFromHost } from './builtins-from-host.js';
 
 const ENTRY = fileURLToPath(new URL('../src/runtime/blocking/worker-entry.ts', import.meta.url));
+// The glue's tsconfig for every file, as tsup gives it to the runtime bundle:
+// its paths map each @rawsock/* to its source. Without it esbuild reads each
+// file's nearest tsconfig, and a provider whose own has no paths (Deno's)
+// pulls in core's dist as a second core — whose ErrnoError the worker's core
+// does not recognise, so every host error became EIO.
+const TSCONFIG = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
 
 export function workerSource(): Plugin {
   return {
@@ -24,6 +30,7 @@ export function workerSource(): Plugin {
           format: 'iife',
           platform: 'node',
           target: 'es2020',
+          tsconfig: TSCONFIG,
           plugins: [builtinsFromHost()],
           logLevel: 'silent',
         });

@@ -24,7 +24,7 @@ import { chooseBlockingMode, isBlockingRequest, type BlockingMode, type Blocking
 import { workerUnavailable } from './blocking/abilities.js';
 import { startSocketWorker } from './blocking/start-worker.js';
 import { suspendingSyscalls, suspendingWait, type Suspend } from './blocking/suspending-syscalls.js';
-import { snapshotOf, type SocketSnapshot } from './blocking/worker-messages.js';
+import { announceReady, snapshotOf, type SocketSnapshot } from './blocking/worker-messages.js';
 import { runtimeNameSources, type NameFiles } from './name-sources.js';
 import { createNetdb, type Netdb } from './netdb.js';
 import { resolvePolicy } from './policy-env.js';
@@ -199,6 +199,7 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
       const snap = (mask: number, initial = false): SocketSnapshot => snapshotOf(s, fd, mask, initial);
       listener(snap(0, true));
       table.subscribe(fd, (mask) => listener(snap(mask)));
+      announceReady(s);
     },
     names,
     lookup,

@@ -104,4 +104,21 @@ export const WASM_VARIANTS: readonly CCase[] = [
     emccFlags: ['-O0', '-pthread', '-sPROXY_TO_PTHREAD'],
     nativeOf: 'tcp_client',
   }),
+  // An event-driven program in the default mode (a plain build: the worker
+  // bridge here), where its socket callbacks fire from the worker's
+  // readiness snapshots: the issue wants such programs to keep working.
+  c('tcp_server_callbacks', ['tcpClients'], () => ['--clients', String(callbackClients.count), '--bytes', String(callbackClients.bytes)], {
+    name: 'tcp_server_callbacks_auto',
+    emccFlags: ['--rawsock-blocking=auto'],
+    nativeOf: 'tcp_server_callbacks',
+    clients: callbackClients,
+    callbacks: true,
+  }),
+  // Host errors (EADDRINUSE, EADDRNOTAVAIL) crossing the worker bridge: on
+  // Deno they once came back EIO (a second core in the worker's bundle).
+  c('bind', ['tcpEcho'], (p) => ['--echo-port', String(p.echoPort)], {
+    name: 'bind_auto',
+    emccFlags: ['--rawsock-blocking=auto'],
+    nativeOf: 'bind',
+  }),
 ];

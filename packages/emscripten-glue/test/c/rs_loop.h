@@ -160,7 +160,12 @@ static inline void rs__socket_events(void) {
     short rising = mask & ~rs__fds[fd].last;
     rs__fds[fd].last = mask;
     if (rs_getint(fd, SOL_SOCKET, SO_ACCEPTCONN) == 1) {
-      if (rising & POLLIN) rs__emit(RS__CONNECTION, fd);
+      if (rising & POLLIN) {
+        rs__emit(RS__CONNECTION, fd);
+        /* The callback accepted what it could: a client arriving after that
+           is a new rising edge, not the one just handled. */
+        rs__fds[fd].last = poll(&p, 1, 0) == 1 ? p.revents : 0;
+      }
       continue;
     }
     if (!rs__fds[fd].opened) {

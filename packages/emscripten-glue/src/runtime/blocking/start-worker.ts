@@ -42,8 +42,14 @@ export function startSocketWorker(options: { abi: OptionAbi; policy?: PolicySpec
   };
   let worker: AnyWorker;
   // worker_threads where it can be unreferenced (Node; Deno, whose Web
-  // Workers always keep the process alive); Bun's Web Worker can be.
-  const wt = detectRuntime() === 'bun' ? undefined : getBuiltinModule('node:worker_threads');
+  // Workers always keep the process alive); Bun's Web Worker can be. But a
+  // pthread build's Emscripten shell replaces the global Worker with
+  // worker_threads' (`global.Worker = nodeWorkerThreads.Worker`), which
+  // refuses a blob URL: Bun then gets the eval worker too, as Node does.
+  const nodeWorkers = getBuiltinModule('node:worker_threads');
+  const webWorker = (globalThis as { Worker?: unknown }).Worker;
+  const useWebWorker = detectRuntime() === 'bun' && typeof webWorker === 'function' && webWorker !== nodeWorkers?.Worker;
+  const wt = useWebWorker ? undefined : nodeWorkers;
   if (wt?.Worker) {
     const w = new wt.Worker(WORKER_SOURCE, { eval: true });
     w.on('message', onSnapshot);

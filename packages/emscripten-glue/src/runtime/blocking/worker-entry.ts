@@ -21,7 +21,7 @@ import {
 } from '@rawsock/core';
 import { parentPort } from 'node:worker_threads';
 import { providerFor } from '../providers.js';
-import { snapshotOf, type SocketSnapshot, type WorkerInit } from './worker-messages.js';
+import { announceReady, snapshotOf, type SocketSnapshot, type WorkerInit } from './worker-messages.js';
 
 interface Port {
   post(message: unknown): void;
@@ -55,6 +55,7 @@ function watch(t: SocketTable, fd: number): void {
     port.post(snap(mask));
     if (mask & 0x20 /* POLLNVAL: closed */) stop();
   });
+  announceReady(s);
 }
 
 function start(init: WorkerInit['init']): void {

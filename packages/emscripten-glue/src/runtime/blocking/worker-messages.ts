@@ -36,3 +36,16 @@ export function snapshotOf(s: { state: string; pendingError: number; readableByt
   }
   return { fd, mask, initial, state: s.state, readable, pendingError: s.pendingError };
 }
+
+/**
+ * A connection can be ready the moment it gets its fd: an accepted one
+ * whose bytes, even its EOF, arrived before accept(2) (likely in worker
+ * mode, where the program accepts a snapshot's time after the worker
+ * queued the connection). Its watchers would hear of no change after
+ * that, so no message or close callback would ever fire: announce its
+ * readiness once as a change (core coalesces it into the next
+ * notification, after the call that made the fd has returned).
+ */
+export function announceReady(s: { state: string; changed(): void }): void {
+  if (s.state === 'connected') s.changed();
+}
