@@ -58,7 +58,7 @@ function cached(name, inputs, file, make) {
 function gcc(name) {
   const version = tool('gcc', ['--version']);
   if (!version) throw new Unavailable('gcc is not installed');
-  return cached(name, [src(`${name}.c`), version, '-O2'], name, (dir) =>
+  return cached(name, [src(`${name}.c`), src('echo_common.h'), version, '-O2'], name, (dir) =>
     execFileSync('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', join(dir, name), src(`${name}.c`)], { stdio: 'pipe' }));
 }
 
@@ -95,7 +95,7 @@ export function wasmEcho(toolchain, backend) {
   if (backend === 'rawsock' && !existsSync(join(glue, 'dist', 'rawsock-runtime.js'))) throw new Unavailable('glue not built (npm run build)');
   const opt = toolchain === 'modern' ? '-O2' : '-O1';
   const name = `echo_${backend}_${toolchain}`;
-  const inputs = [src('echo_event.c'), version, opt, ...(backend === 'rawsock' ? ['--rawsock-blocking=never', ...glueInputs()] : [])];
+  const inputs = [src('echo_event.c'), src('echo_common.h'), version, opt, ...(backend === 'rawsock' ? ['--rawsock-blocking=never', ...glueInputs()] : [])];
   const out = cached(name, inputs, `${name}.js`, (dir) => {
     const target = join(dir, `${name}.js`);
     if (backend === 'rawsock') {
@@ -126,7 +126,7 @@ export function wasmBlockingEcho(mode) {
   if (!existsSync(join(glue, 'dist', 'rawsock-runtime.js'))) throw new Unavailable('glue not built (npm run build)');
   const name = `echo_blocking_${mode}`;
   const args = [src('echo_blocking.c'), '-O1', ...flags];
-  return cached(name, [...args, version, ...glueInputs()], `${name}.js`, (dir) => {
+  return cached(name, [...args, src('echo_common.h'), version, ...glueInputs()], `${name}.js`, (dir) => {
     const target = join(dir, `${name}.js`);
     execFileSync(process.execPath, [join(glue, 'bin', 'rawsock-emcc.mjs'), ...args, '-o', target], { stdio: 'pipe', env: { ...process.env, EMCC: emcc } });
     copyFileSync(target, join(dir, `${name}.cjs`));

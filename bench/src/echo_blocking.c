@@ -21,28 +21,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "echo_common.h"
 
 static char buf[65536];
 static struct pollfd *fds; /* [0] TCP listener, [1] UDP socket, then connections */
 static nfds_t nfds, cap;
-
-static int bound(int type) {
-  int fd = socket(AF_INET, type, 0);
-  struct sockaddr_in a = { .sin_family = AF_INET };
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
-    perror("bind");
-    exit(1);
-  }
-  return fd;
-}
-
-static int port_of(int fd) {
-  struct sockaddr_in a;
-  socklen_t len = sizeof a;
-  getsockname(fd, (struct sockaddr *)&a, &len);
-  return ntohs(a.sin_port);
-}
 
 static void add(int fd) {
   if (nfds == cap) {

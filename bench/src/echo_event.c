@@ -20,29 +20,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "echo_common.h"
 
 #define MAXFD 8192
 static struct pend { char *buf; size_t off, len; int timer; } pend[MAXFD];
 static char buf[65536];
 static int lfd, ufd;
-
-static int bound(int type) {
-  int fd = socket(AF_INET, type | SOCK_NONBLOCK, 0);
-  struct sockaddr_in a = { .sin_family = AF_INET };
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
-    perror("bind");
-    exit(1);
-  }
-  return fd;
-}
-
-static int port_of(int fd) {
-  struct sockaddr_in a;
-  socklen_t len = sizeof a;
-  getsockname(fd, (struct sockaddr *)&a, &len);
-  return ntohs(a.sin_port);
-}
 
 static void drop(int fd) {
   if (fd < 0 || fd >= MAXFD) return;
@@ -138,8 +121,8 @@ static void on_error(int fd, int err, const char *msg, void *ud) {
 }
 
 int main(void) {
-  lfd = bound(SOCK_STREAM);
-  ufd = bound(SOCK_DGRAM);
+  lfd = bound(SOCK_STREAM | SOCK_NONBLOCK);
+  ufd = bound(SOCK_DGRAM | SOCK_NONBLOCK);
   if (listen(lfd, 511) < 0) return perror("listen"), 1;
   emscripten_set_socket_connection_callback(NULL, on_connection);
   emscripten_set_socket_message_callback(NULL, on_message);

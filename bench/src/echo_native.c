@@ -16,30 +16,12 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "echo_common.h"
 
 #define MAXFD 65536
 static struct pend { char *buf; size_t off, len; } pend[MAXFD];
 static char buf[65536];
 static int ep;
-
-static int bound(int type) {
-  int fd = socket(AF_INET, type | SOCK_NONBLOCK, 0);
-  struct sockaddr_in a = { .sin_family = AF_INET };
-  socklen_t len = sizeof a;
-  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-  if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
-    perror("bind");
-    exit(1);
-  }
-  return fd;
-}
-
-static int port_of(int fd) {
-  struct sockaddr_in a;
-  socklen_t len = sizeof a;
-  getsockname(fd, (struct sockaddr *)&a, &len);
-  return ntohs(a.sin_port);
-}
 
 static void watch(int fd, int op, unsigned events) {
   struct epoll_event ev = { .events = events, .data.fd = fd };
@@ -84,7 +66,7 @@ static void serve(int fd) {
 
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
-  int lfd = bound(SOCK_STREAM), ufd = bound(SOCK_DGRAM), one = 1;
+  int lfd = bound(SOCK_STREAM | SOCK_NONBLOCK), ufd = bound(SOCK_DGRAM | SOCK_NONBLOCK), one = 1;
   if (listen(lfd, 511) < 0) return perror("listen"), 1;
   ep = epoll_create1(0);
   watch(lfd, EPOLL_CTL_ADD, EPOLLIN);
