@@ -38,8 +38,11 @@ function ensureEmcc() {
   if (process.env.EMCC ? have(process.env.EMCC) : have('emcc')) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot && have('apt-get')) {
-    run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', 'emscripten']);
+    // Wait for a dpkg lock another apt run holds (e.g. the emcc-modern
+    // chroot set-up installing debootstrap) instead of failing at once.
+    const lock = ['-o', 'DPkg::Lock::Timeout=600'];
+    run('apt-get', [...lock, 'update', '-qq']);
+    run('apt-get', [...lock, 'install', '-y', '-qq', 'emscripten']);
     return;
   }
   console.error('[rawsock] emcc is missing. Install Emscripten, e.g.: sudo apt-get install -y emscripten  (or set EMCC to your emcc)');

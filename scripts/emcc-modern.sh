@@ -216,8 +216,8 @@ setup() {
 
   if ! command -v debootstrap >/dev/null; then
     log "installing debootstrap on the host (apt-get)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends debootstrap >/dev/null
   fi
 
   # debootstrap into ROOT.partial and rename when it has finished, so ROOT
