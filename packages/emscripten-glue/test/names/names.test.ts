@@ -48,6 +48,7 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
   let wasm = '';
   let suspending = '';
   let jspi = '';
+  let bridged = '';
   // JSPI exists from emcc 3.1.59 (as -sJSPI); Node runs it from 24 (Node 26 here).
   const jspiNode = Number(emcc?.split('.')[0] ?? 0) >= 4 ? NODES.find((n) => n.name === 'Node 26') : undefined;
   let hostsFile = '';
@@ -62,6 +63,8 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
     // The event-driven (`never`) build is where placeholders and connect-by-name live.
     wasm = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js'), '--rawsock-blocking=never']);
     suspending = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js'), '-sASYNCIFY'], '-asyncify');
+    // A plain build at the default `auto`: blocking calls (getaddrinfo included) go through the worker bridge.
+    bridged = buildWasm(src, [], '-auto');
     if (jspiNode) jspi = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js'), '-sJSPI', '-Wno-experimental', '--rawsock-blocking=never'], '-jspi');
     const dir = mkdtempSync(join(tmpdir(), 'rawsock-names-'));
     hostsFile = join(dir, 'hosts');
@@ -115,6 +118,22 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
       } finally {
         delete process.env.RAWSOCK_TEST_HOSTS;
       }
+    }, 60_000);
+
+    it(`plain build at auto (worker bridge) on ${rt.name}: getaddrinfo & co. wait for the provider's resolver in the socket worker — the same verdicts as glibc natively`, async () => {
+      // No test hook here (a lookup function cannot move into the worker): the
+      // provider resolves for real, from /etc/hosts and the system resolver.
+      const hosts = systemHostsName();
+      const r = await run(rt.cmd, [...rt.args, rt.other ? artifactFor(rt.other, bridged) : bridged, ...args('localhost', hosts)], undefined, 30_000);
+      expect(r.stderr).not.toMatch(/Aborted|RuntimeError/);
+      expect(r.stdout).toMatch(/# passed \d+ failed 0/);
+      expect(r.stdout).toContain('a name that does not exist: EAI_NONAME from getaddrinfo');
+      expect(r.stdout).toContain('getpeername is the real peer (127.0.0.1:echo port)');
+      if (hosts) expect(r.stdout).toContain('an /etc/hosts name resolves');
+      expect(r.code).toBe(0);
+      const nativeRun = await run(native, args('localhost', hosts));
+      const wasmVerdicts = new Set(verdicts(r.stdout));
+      for (const v of verdicts(nativeRun.stdout)) expect(wasmVerdicts.has(v), v).toBe(true);
     }, 60_000);
 
     it(`-sASYNCIFY build on ${rt.name}: getaddrinfo waits for DNS — real addresses, EAI_NONAME for an unknown name, as natively`, async () => {
