@@ -17,6 +17,7 @@ import { unixCases } from './cases/unix.js';
 import type { ConformanceCase } from './harness.js';
 
 export * from './harness.js';
+export { syncCases, runSyncCase, type SyncCase } from './sync.js';
 
 /** Every case, grouped. */
 export const conformanceCases: readonly ConformanceCase[] = [

@@ -5,18 +5,12 @@
  * calling thread sleeps in Atomics.wait.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { BlockingSyscalls, SERVER_GONE, SocketSyscalls, SocketTable, createBridgeServer, setServerState, type BridgeRequest } from '@rawsock/core';
+import { SERVER_GONE, serveSyncSockets, setServerState, type BridgeRequest, type SyncWorkerInit } from '@rawsock/core';
 import { NodeProvider } from './index.js';
-import type { SyncWorkerData } from './sync.js';
 
-const data = workerData as SyncWorkerData;
-const table = new SocketTable({
-  provider: new NodeProvider(),
-  ...(data.limits ? { limits: data.limits } : {}),
-  ...(data.policy !== undefined ? { policy: data.policy } : {}),
-});
-const serve = createBridgeServer(data.memory, new BlockingSyscalls(new SocketSyscalls(table)));
+const init = workerData as SyncWorkerInit;
+const serve = serveSyncSockets(init, new NodeProvider());
 parentPort?.on('message', (req: BridgeRequest) => serve(req));
 // A caller blocked on a dead worker would sleep forever: answer it with EIO.
-process.on('exit', () => setServerState(data.memory, SERVER_GONE));
-process.on('uncaughtException', () => setServerState(data.memory, SERVER_GONE));
+process.on('exit', () => setServerState(init.memory, SERVER_GONE));
+process.on('uncaughtException', () => setServerState(init.memory, SERVER_GONE));

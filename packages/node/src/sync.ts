@@ -7,33 +7,16 @@
  * @module @rawsock/node/sync
  */
 import { Worker } from 'node:worker_threads';
-import { SyncSockets, createBridgeMemory, type CoreLimits, type PolicySpec } from '@rawsock/core';
+import { startSyncSockets, type HostedSyncSockets, type SyncSocketsOptions, type SyncWorkerInit } from '@rawsock/core';
 import { assertNodeRuntime } from './runtime-check.js';
 
-/** What the worker is started with. @internal */
-export interface SyncWorkerData {
-  readonly memory: SharedArrayBuffer;
-  readonly limits?: Partial<CoreLimits>;
-  readonly policy?: PolicySpec | string;
-}
-
-/** Options for {@link createSyncSockets}. */
-export interface SyncSocketsOptions {
-  /** Largest single transfer through the bridge (default 1 MiB). */
-  readonly payloadBytes?: number;
-  /** Limits for the worker's socket table (see CoreLimits). */
-  readonly limits?: Partial<CoreLimits>;
-  /** Network policy for the worker's table: a spec or presets such as `'loopback-only'`. */
-  readonly policy?: PolicySpec | string;
-  /** How long to wait for the worker to start (default 10 s). */
-  readonly startTimeoutMs?: number;
-}
+export type { SyncSocketsOptions } from '@rawsock/core';
 
 /** {@link SyncSockets} plus the worker's lifetime. */
-export interface NodeSyncSockets extends SyncSockets {
-  /** Stops the worker; every socket closes. */
-  terminate(): Promise<void>;
-}
+export type NodeSyncSockets = HostedSyncSockets;
+
+/** What the worker is started with. @internal */
+export type SyncWorkerData = SyncWorkerInit;
 
 /**
  * Starts the socket worker and returns the synchronous API. Blocks until
@@ -48,18 +31,14 @@ export interface NodeSyncSockets extends SyncSockets {
  */
 export function createSyncSockets(options: SyncSocketsOptions = {}): NodeSyncSockets {
   assertNodeRuntime();
-  const memory = createBridgeMemory(options.payloadBytes);
-  const data: SyncWorkerData = {
-    memory,
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.policy !== undefined ? { policy: options.policy } : {}),
-  };
-  const worker = new Worker(new URL('./sync-worker.js', import.meta.url), { workerData: data });
-  worker.unref();
-  const sockets = new SyncSockets(memory, (req) => worker.postMessage(req)) as NodeSyncSockets;
-  sockets.terminate = async () => {
-    await worker.terminate();
-  };
-  sockets.waitUntilServing(options.startTimeoutMs ?? 10_000);
-  return sockets;
+  return startSyncSockets(options, (init) => {
+    const worker = new Worker(new URL('./sync-worker.js', import.meta.url), { workerData: init });
+    worker.unref();
+    return {
+      post: (req) => worker.postMessage(req),
+      terminate: async () => {
+        await worker.terminate();
+      },
+    };
+  });
 }
