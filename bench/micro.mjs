@@ -2,11 +2,15 @@
 // path every rawsock syscall of a wasm program takes): a non-blocking recv
 // that returns EAGAIN, and poll(2) over 1,000 idle connected fds. Also one
 // round trip through the worker bridge (@rawsock/node/sync: a synchronous
-// call answered by the socket worker, SharedArrayBuffer + Atomics.wait).
+// call answered by the socket worker, SharedArrayBuffer + Atomics.wait),
+// and one epoll_wait in a wasm program over as many idle sockets plus one
+// ready one (bench/src/epoll_micro.c, beside the same C program on Linux).
 // Prints one JSON object. Usage: node bench/micro.mjs [--iterations N]
+import { execFileSync } from 'node:child_process';
 import { SocketSyscalls, SocketTable } from '@rawsock/core';
 import { NodeProvider } from '@rawsock/node';
 import { createSyncSockets } from '@rawsock/node/sync';
+import { epollMicro } from './lib/build.mjs';
 
 const AF_INET = 2, SOCK_STREAM = 1, SOCK_NONBLOCK = 0x800, POLLIN = 1, POLLOUT = 4;
 const EAGAIN = -11, EINPROGRESS = -115;
@@ -96,6 +100,24 @@ if (answer.ok || answer.errno !== 11) throw new Error(`bridge recv on an idle so
 bridge.close(ufd);
 await bridge.terminate();
 
+// epoll_wait over `pairs * 2` idle sockets and one ready one: the wasm
+// program on this Node (rawsock's glue), and natively (Linux's epoll).
+function epollCost(kind) {
+  try {
+    const artifact = epollMicro(kind);
+    const argv = ['--idle', String(pairs * 2), '--calls', String(Math.max(1000, Math.floor(iterations / 2)))];
+    const out = execFileSync(kind === 'native' ? artifact : process.execPath, kind === 'native' ? argv : [artifact, ...argv], { encoding: 'utf8', timeout: 60_000 });
+    const json = JSON.parse(out.trim().split('\n').pop());
+    if (!json.ok) throw new Error(json.error);
+    return json.epoll_wait_ns;
+  } catch (e) {
+    console.error(`epoll_micro (${kind}): ${e.message}`);
+    return null;
+  }
+}
+const epollWasmNs = epollCost('wasm');
+const epollNativeNs = epollCost('native');
+
 console.log(
   JSON.stringify({
     ok: true,
@@ -105,6 +127,9 @@ console.log(
     poll_ns: Math.round(pollNs),
     poll_ns_per_fd: Math.round((pollNs / requests.length) * 10) / 10,
     bridge_roundtrip_us: Math.round(bridgeNs / 100) / 10,
+    epoll_fds: pairs * 2 + 1,
+    epoll_wait_ns: epollWasmNs,
+    epoll_wait_native_ns: epollNativeNs,
   }),
 );
 for (const f of [fd, ...idle, lfd]) sys.close(f);

@@ -196,6 +196,9 @@ const results = {
     poll_fds: okMicros[0]?.poll_fds,
     poll_ns: median(okMicros.map((m) => m.poll_ns)),
     bridge_roundtrip_us: median(okMicros.map((m) => m.bridge_roundtrip_us)),
+    epoll_fds: okMicros[0]?.epoll_fds,
+    epoll_wait_ns: median(okMicros.map((m) => m.epoll_wait_ns).filter((x) => typeof x === 'number')),
+    epoll_wait_native_ns: median(okMicros.map((m) => m.epoll_wait_native_ns).filter((x) => typeof x === 'number')),
     node: okMicros[0]?.node,
     runs: micros,
   },
@@ -253,7 +256,7 @@ if (smoke) {
     check(typeof s.idle.bytes_per_conn === 'number', `${s.id} holds ${idleConns} idle connections${s.idle.errors.length ? `: ${s.idle.errors.join('; ')}` : ''}`);
   }
   const mc = results.micro;
-  check([mc.recv_eagain_ns, mc.poll_ns, mc.bridge_roundtrip_us].every((x) => typeof x === 'number'), `micro costs measured: ${JSON.stringify(micros)}`);
+  check([mc.recv_eagain_ns, mc.poll_ns, mc.bridge_roundtrip_us, mc.epoll_wait_ns].every((x) => typeof x === 'number'), `micro costs measured: ${JSON.stringify(micros)}`);
   const back = JSON.parse(readFileSync(jsonPath, 'utf8'));
   check(back.subjects.length === subjects.length + skipped.length && Array.isArray(back.targets), 'results.json is well-formed');
   check(/^<svg [^>]*>[\s\S]*<\/svg>\n$/.test(readFileSync(svgPath, 'utf8')), 'results.svg is an SVG document');
