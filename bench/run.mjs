@@ -193,6 +193,7 @@ const results = {
   ],
   micro: {
     recv_eagain_ns: median(okMicros.map((m) => m.recv_eagain_ns)),
+    send_recv_64_ns: median(okMicros.map((m) => m.send_recv_64_ns)),
     poll_fds: okMicros[0]?.poll_fds,
     poll_ns: median(okMicros.map((m) => m.poll_ns)),
     bridge_roundtrip_us: median(okMicros.map((m) => m.bridge_roundtrip_us)),
