@@ -17,7 +17,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Unavailable, loadgen as buildLoadgen, toolVersions } from './lib/build.mjs';
+import { Unavailable, epollMicro, loadgen as buildLoadgen, toolVersions } from './lib/build.mjs';
 import { LOADS, runLoadgen } from './lib/loads.mjs';
 import { root, runtimes } from './lib/paths.mjs';
 import { startServer } from './lib/server.mjs';
@@ -74,6 +74,20 @@ for (const s of SUBJECTS) {
     if (!(e instanceof Unavailable)) throw e;
     skipped.push({ id: s.id, label: s.label, kind: s.kind, reason: e.message });
     log(`skipping ${s.id}: ${e.message}`);
+  }
+}
+
+// micro.mjs runs bench/src/epoll_micro.c natively and as wasm: build both
+// here, outside its time limit (it finds them cached, or says why not).
+let epollBuilt = true;
+for (const kind of ['native', 'wasm']) {
+  try {
+    log(`building epoll_micro (${kind})`);
+    epollMicro(kind);
+  } catch (e) {
+    epollBuilt = false;
+    if (!(e instanceof Unavailable)) throw e;
+    log(`epoll_micro (${kind}) not built: ${e.message}`);
   }
 }
 
@@ -193,9 +207,13 @@ const results = {
   ],
   micro: {
     recv_eagain_ns: median(okMicros.map((m) => m.recv_eagain_ns)),
+    send_recv_64_ns: median(okMicros.map((m) => m.send_recv_64_ns)),
     poll_fds: okMicros[0]?.poll_fds,
     poll_ns: median(okMicros.map((m) => m.poll_ns)),
     bridge_roundtrip_us: median(okMicros.map((m) => m.bridge_roundtrip_us)),
+    epoll_fds: okMicros[0]?.epoll_fds,
+    epoll_wait_ns: median(okMicros.map((m) => m.epoll_wait_ns).filter((x) => typeof x === 'number')),
+    epoll_wait_native_ns: median(okMicros.map((m) => m.epoll_wait_native_ns).filter((x) => typeof x === 'number')),
     node: okMicros[0]?.node,
     runs: micros,
   },
@@ -253,7 +271,9 @@ if (smoke) {
     check(typeof s.idle.bytes_per_conn === 'number', `${s.id} holds ${idleConns} idle connections${s.idle.errors.length ? `: ${s.idle.errors.join('; ')}` : ''}`);
   }
   const mc = results.micro;
-  check([mc.recv_eagain_ns, mc.poll_ns, mc.bridge_roundtrip_us].every((x) => typeof x === 'number'), `micro costs measured: ${JSON.stringify(micros)}`);
+  check([mc.recv_eagain_ns, mc.send_recv_64_ns, mc.poll_ns, mc.bridge_roundtrip_us].every((x) => typeof x === 'number'), `micro costs measured: ${JSON.stringify(micros)}`);
+  // Without emcc or gcc the epoll micro is not built (said above); when built it must give numbers.
+  if (epollBuilt) check([mc.epoll_wait_ns, mc.epoll_wait_native_ns].every((x) => typeof x === 'number'), `epoll_wait measured: ${JSON.stringify(micros)}`);
   const back = JSON.parse(readFileSync(jsonPath, 'utf8'));
   check(back.subjects.length === subjects.length + skipped.length && Array.isArray(back.targets), 'results.json is well-formed');
   check(/^<svg [^>]*>[\s\S]*<\/svg>\n$/.test(readFileSync(svgPath, 'utf8')), 'results.svg is an SVG document');

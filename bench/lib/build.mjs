@@ -133,6 +133,26 @@ export function wasmBlockingEcho(mode) {
   });
 }
 
+/**
+ * bench/src/epoll_micro.c (the cost of one epoll_wait over a mostly idle
+ * set): 'native' (gcc -O2, Linux's epoll) or 'wasm' (rawsock-emcc with the
+ * system emcc at -O1, --rawsock-blocking=never, like the event-driven echo).
+ * Returns the executable, or the wasm build's .cjs copy (this package is
+ * "type": "module"; Emscripten's output is CommonJS).
+ */
+export function epollMicro(kind) {
+  if (kind === 'native') return gcc('epoll_micro');
+  const emcc = process.env.EMCC || 'emcc';
+  const version = tool(emcc, ['--version']);
+  if (!version) throw new Unavailable(`${emcc} is not installed`);
+  if (!existsSync(join(glue, 'dist', 'rawsock-runtime.js'))) throw new Unavailable('glue not built (npm run build)');
+  const args = [src('epoll_micro.c'), '-O1', '--rawsock-blocking=never'];
+  return cached('epoll_micro_wasm', [...args, version, ...glueInputs()], 'epoll_micro.cjs', (dir) => {
+    execFileSync(process.execPath, [join(glue, 'bin', 'rawsock-emcc.mjs'), ...args, '-o', join(dir, 'epoll_micro.js')], { stdio: 'pipe', env: { ...process.env, EMCC: emcc } });
+    copyFileSync(join(dir, 'epoll_micro.js'), join(dir, 'epoll_micro.cjs'));
+  });
+}
+
 /** "name x.y.z" from a --version line (the line itself if it has no version). */
 function short(name, line) {
   if (!line) return undefined;

@@ -15,10 +15,12 @@ export interface ByteAccount {
 
 /** A FIFO of byte chunks with partial reads and peeks. */
 export class ByteQueue {
-  private chunks: Uint8Array[] = [];
+  /** chunks[first..] are queued; the slots before `first` are spent (cleared, compacted now and then). */
+  private chunks: (Uint8Array | undefined)[] = [];
+  private first = 0;
   constructor(private readonly account?: ByteAccount) {}
 
-  /** Read offset into chunks[0]. */
+  /** Read offset into chunks[first]. */
   private head = 0;
   private total = 0;
 
@@ -37,16 +39,19 @@ export class ByteQueue {
 
   /**
    * Copies up to `dest.byteLength` bytes into `dest`; consumes them unless
-   * `peek`. Returns the number of bytes copied.
+   * `peek`. Returns the number of bytes copied. Allocates nothing when a
+   * whole chunk fits (the usual case: the program's buffer is larger than
+   * what arrived); a chunk read in part costs one view.
    */
   read(dest: Uint8Array, peek = false): number {
+    const chunks = this.chunks;
     let copied = 0;
-    let index = 0;
+    let index = this.first;
     let offset = this.head;
-    while (copied < dest.byteLength && index < this.chunks.length) {
-      const chunk = this.chunks[index] as Uint8Array;
+    while (copied < dest.byteLength && index < chunks.length) {
+      const chunk = chunks[index] as Uint8Array;
       const n = Math.min(chunk.byteLength - offset, dest.byteLength - copied);
-      dest.set(chunk.subarray(offset, offset + n), copied);
+      dest.set(offset === 0 && n === chunk.byteLength ? chunk : chunk.subarray(offset, offset + n), copied);
       copied += n;
       offset += n;
       if (offset === chunk.byteLength) {
@@ -55,10 +60,20 @@ export class ByteQueue {
       }
     }
     if (!peek) {
-      if (index > 0) this.chunks.splice(0, index);
+      for (let i = this.first; i < index; i++) chunks[i] = undefined;
+      this.first = index;
       this.head = offset;
       this.total -= copied;
       this.account?.release(copied);
+      if (this.first === chunks.length) {
+        // Empty: start over at the front (no copy, no new array).
+        chunks.length = 0;
+        this.first = 0;
+      } else if (this.first > 64 && this.first * 2 > chunks.length) {
+        // Compact now and then so spent slots do not pile up.
+        this.chunks = chunks.slice(this.first);
+        this.first = 0;
+      }
     }
     return copied;
   }
@@ -67,6 +82,7 @@ export class ByteQueue {
   clear(): void {
     this.account?.release(this.total);
     this.chunks = [];
+    this.first = 0;
     this.head = 0;
     this.total = 0;
   }

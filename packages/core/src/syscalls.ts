@@ -73,10 +73,15 @@ export class SocketSyscalls {
     try {
       return body();
     } catch (e) {
-      if (e instanceof ErrnoError) return -e.errno;
-      this.onInternalError(e, call);
-      return -E.EIO;
+      return this.caught(e, call);
     }
+  }
+
+  /** A throw out of a call: its -errno, or -EIO for a bug (reported). */
+  private caught(e: unknown, call: string): number {
+    if (e instanceof ErrnoError) return -e.errno;
+    this.onInternalError(e, call);
+    return -E.EIO;
   }
 
   private decode(op: 'bind' | 'connect' | 'sendto', s: AnySocket, addr: Uint8Array, addrlen: number): SockaddrArgument {
@@ -169,19 +174,23 @@ export class SocketSyscalls {
 
   /** sendto(2)/send(2); `addr` null means no destination argument. */
   sendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array | null, addrlen: number): number {
-    return this.run('sendto', () => {
+    // The hot path: try/catch here rather than run(), so a call makes no closure.
+    try {
       const s = this.table.get(fd);
       const arg = addr && addrlen !== 0 ? this.decode('sendto', s, addr, addrlen) : undefined;
       if (s instanceof DatagramSocket) {
         return s.send(data, arg?.kind === 'address' ? (arg.address as InetAddress) : undefined, flags);
       }
       return s.send(data, flags, arg !== undefined && arg.kind !== 'ignored');
-    });
+    } catch (e) {
+      return this.caught(e, 'sendto');
+    }
   }
 
   /** recvfrom(2)/recv(2); writes the sender into `addrOut` when given. */
   recvfrom(fd: number, buf: Uint8Array, flags: number, addrOut: Uint8Array | null, addrOutLen: number): number {
-    return this.run('recvfrom', () => {
+    // The hot path: try/catch here rather than run(), so a call makes no closure.
+    try {
       const s = this.table.get(fd);
       this.out.msgFlags = 0;
       if (s instanceof DatagramSocket) {
@@ -198,7 +207,9 @@ export class SocketSyscalls {
       // Stream sockets report no source address (Linux leaves msg_namelen 0).
       if (addrOut) this.out.addrlen = 0;
       return n;
-    });
+    } catch (e) {
+      return this.caught(e, 'recvfrom');
+    }
   }
 
   /** shutdown(2): 0, or -ENOTCONN, -EINVAL, -EBADF, -ENOTSOCK. */

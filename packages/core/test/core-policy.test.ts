@@ -8,7 +8,7 @@ import { E } from '../src/errno.js';
 import { MemoryProvider } from '../src/memory/index.js';
 import type { DatagramHandle, RawSocketProvider } from '../src/provider.js';
 import type { StateTransition } from '../src/socket/state.js';
-import { POLLIN, SOL_SOCKET, SO_ERROR } from '../src/constants.js';
+import { AF_UNIX, POLLIN, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_ERROR } from '../src/constants.js';
 
 const v4 = (port = 0) => ({ family: 'ipv4' as const, address: '127.0.0.1', port });
 
@@ -77,6 +77,26 @@ describe('core policy', () => {
     net.closeAll();
     const path = seen.map((t) => `${t.from}>${t.to}`);
     expect(path).toEqual(expect.arrayContaining(['fresh>bound', 'bound>listening', 'fresh>connecting', 'connecting>connected', 'listening>closed']));
+  });
+
+  it('onChange is called synchronously, inside the call that changed the socket, and once at close', () => {
+    const net = new RawSockets({ provider: new MemoryProvider() });
+    const [x, y] = net.table.socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    const sy = net.table.get(y);
+    const seen: string[] = [];
+    sy.onChange = () => seen.push(`${sy.state}:${sy.pollMask() & POLLIN ? 'in' : '-'}`);
+    expect(net.send(x, new Uint8Array([1, 2, 3])).ok).toBe(true);
+    // socketpair delivers at once: the hook has already seen the data.
+    expect(seen.at(-1)).toBe('connected:in');
+    const n = seen.length;
+    expect(net.recv(y, 8).ok).toBe(true);
+    expect(seen.length).toBeGreaterThan(n);
+    expect(seen.at(-1)).toBe('connected:-');
+    seen.length = 0;
+    net.close(y);
+    expect(seen.at(-1)).toBe('closed:-');
+    expect(seen.filter((e) => e.startsWith('closed')).length).toBe(1);
+    net.closeAll();
   });
 
   it('readiness notifications are coalesced: one callback per job', async () => {

@@ -488,9 +488,18 @@ mergeInto(LibraryManager.library, {
   // comes from each fd's stream_ops.poll (core's mask for sockets), so files,
   // pipes and sockets mix as on Linux. Event-driven builds cannot block, so
   // a timeout is not waited for (like Emscripten's own poll).
+  //
+  // Readiness is kept incrementally, as Linux keeps its ready list: each
+  // instance has `ready`, the items that may be ready, and epoll_wait looks
+  // only at those. A socket of this thread's core queues its items from
+  // core's synchronous change hook (SocketBase.onChange); streams without
+  // one (files, pipes, ttys, and every fd in worker mode, where the core is
+  // in the socket worker) are "polled": they stay in `ready` and are looked
+  // at on every call, as before.
   $RAWSOCK_EPOLL__deps: ['$RAWSOCK', 'rawsock_epoll_layout'],
   $RAWSOCK_EPOLL: {
-    instances: {},
+    // Core socket → its items (one per epoll instance and fd watching it).
+    bySocket: null,
     get: function(epfd) {
       var s = FS.getStream(epfd);
       return s && s.node && s.node.epoll ? s.node.epoll : null;
@@ -498,24 +507,101 @@ mergeInto(LibraryManager.library, {
     mask: function(stream) {
       return stream.stream_ops && stream.stream_ops.poll ? stream.stream_ops.poll(stream) : 0x5 /* POLLIN|POLLOUT, like poll(2) for files */;
     },
-    // EPOLLET on a socket: Linux queues the item on every wakeup of the
-    // socket (each arrival, not only a change of the mask), filtered by the
-    // wakeup's key (ep_poll_callback). The core's readiness notifications
-    // stand for the wakeups: one counts if it brings an interesting bit that
-    // was not there, or (for EPOLLIN) a new arrival (core's `arrivals`).
-    // Worker mode has no table in this thread: there EPOLLET reports a
-    // rising mask (see README's deviations).
-    watch: function(w, fd) {
-      if (!RAWSOCK.isSocket(fd) || !RAWSOCK.runtime.table) return;
-      var table = RAWSOCK.runtime.table, s = table.get(fd), last = RAWSOCK_EPOLL.mask(w.stream), seen = s.arrivals;
-      w.unwatch = table.subscribe(fd, function(mask) {
-        if ((mask & ~last & (w.events | 0x18)) || ((w.events & 0x1) && s.arrivals !== seen)) w.woken = true;
-        last = mask;
-        seen = s.arrivals;
-      });
+    queue: function(w) {
+      if (w.queued) return;
+      w.queued = true;
+      w.ep.ready.push(w);
     },
+    // Starts keeping an item's readiness. EPOLLET on a socket: Linux queues
+    // the item on every wakeup of the socket (each arrival, not only a
+    // change of the mask), filtered by the wakeup's key (ep_poll_callback).
+    // The core's change hook stands for the wakeups: one counts if it brings
+    // an interesting bit that was not there, or (for EPOLLIN) a new arrival
+    // (core's `arrivals`). Worker mode has no table in this thread: there
+    // EPOLLET reports a rising mask (see README's deviations).
+    watch: function(w, fd) {
+      var table = RAWSOCK.runtime.table;
+      if (!RAWSOCK.isSocket(fd) || !table) { w.polled = true; return; }
+      var s = table.get(fd), map = RAWSOCK_EPOLL.bySocket || (RAWSOCK_EPOLL.bySocket = new Map()), items = map.get(s);
+      if (!items) {
+        items = [];
+        map.set(s, items);
+        // One hook per socket, made once (core calls it with no arguments).
+        s.onChange = function() { RAWSOCK_EPOLL.changed(s); };
+      }
+      w.socket = s;
+      w.hookMask = s.pollMask();
+      w.seen = s.arrivals;
+      items.push(w);
+    },
+    // Core's change hook (synchronous, inside the call that changed the
+    // socket): queue the socket's items; a closed socket leaves every
+    // interest list, as close(2) of the last reference does.
+    changed: function(s) {
+      var items = RAWSOCK_EPOLL.bySocket.get(s);
+      if (!items) return;
+      var i, w;
+      if (s.state === 'closed') {
+        for (i = 0; i < items.length; i++) {
+          w = items[i];
+          w.dead = true;
+          if (w.ep.interest.get(w.fd) === w) w.ep.interest.delete(w.fd);
+        }
+        RAWSOCK_EPOLL.bySocket.delete(s);
+        s.onChange = undefined;
+        return;
+      }
+      var mask = -1;
+      for (i = 0; i < items.length; i++) {
+        w = items[i];
+        if (!w.armed) continue;
+        if (w.events & 0x80000000 /* EPOLLET */) {
+          if (mask < 0) mask = s.pollMask();
+          if ((mask & ~w.hookMask & (w.events | 0x18)) || ((w.events & 0x1) && s.arrivals !== w.seen)) w.woken = true;
+          w.hookMask = mask;
+          w.seen = s.arrivals;
+          if (!w.woken) continue;
+        }
+        RAWSOCK_EPOLL.queue(w);
+      }
+    },
+    // Stops keeping an item (EPOLL_CTL_DEL/MOD, a closed fd, the epoll fd closed).
     forget: function(w) {
-      if (w && w.unwatch) w.unwatch();
+      if (!w || w.dead) return;
+      w.dead = true;
+      var s = w.socket, map = RAWSOCK_EPOLL.bySocket;
+      if (!s || !map) return;
+      var items = map.get(s);
+      if (!items) return;
+      var at = items.indexOf(w);
+      if (at >= 0) items.splice(at, 1);
+      if (!items.length) {
+        map.delete(s);
+        s.onChange = undefined;
+      }
+    },
+    // True while `w` still stands for what its fd is (the fd was not closed, or closed and reused).
+    current: function(w) {
+      return !w.dead && FS.getStream(w.fd) === w.stream;
+    },
+    // Worker mode: the masks of the sockets in `list` (by index) in one
+    // bridge round trip, rather than one round trip per socket; null when
+    // that is not possible (fewer than two, or no answer per fd).
+    lookAll: function(list) {
+      var requests = [], at = [], i;
+      for (i = 0; i < list.length; i++) {
+        var w = list[i];
+        if (w.armed && RAWSOCK.isSocket(w.fd) && RAWSOCK_EPOLL.current(w)) {
+          requests.push({ fd: w.fd, events: 0xffff });
+          at.push(i);
+        }
+      }
+      if (requests.length < 2) return null;
+      var revents = RAWSOCK.runtime.waitReady(requests, 0);
+      if (!Array.isArray(revents) || revents.length !== requests.length) return null;
+      var masks = new Array(list.length);
+      for (i = 0; i < at.length; i++) masks[at[i]] = revents[i];
+      return masks;
     }
   },
 
@@ -526,9 +612,11 @@ mergeInto(LibraryManager.library, {
     RAWSOCK.get();
     if (flags & ~0x80000 /* EPOLL_CLOEXEC */) return RAWSOCK.runtime.errno(-22);
     var node = FS.createNode(RAWSOCK.root, 'epoll[' + (RAWSOCK.nextName++) + ']', 0, 0);
-    node.epoll = { interest: new Map() };
+    // ready: the items that may be ready (see $RAWSOCK_EPOLL); spare: the
+    // array the next epoll_wait fills, so a call allocates nothing.
+    node.epoll = { interest: new Map(), ready: [], spare: [] };
     node.node_ops = RAWSOCK.node_ops;
-    var stream = FS.createStream({ path: node.name, node: node, flags: {{{ cDefine('O_RDWR') }}}, seekable: false, stream_ops: { close: function() { node.epoll.interest.forEach(RAWSOCK_EPOLL.forget); node.epoll.interest.clear(); FS.destroyNode(node); } } });
+    var stream = FS.createStream({ path: node.name, node: node, flags: {{{ cDefine('O_RDWR') }}}, seekable: false, stream_ops: { close: function() { node.epoll.interest.forEach(RAWSOCK_EPOLL.forget); node.epoll.interest.clear(); node.epoll.ready.length = 0; FS.destroyNode(node); } } });
     // FD_CLOEXEC of this fd (read and set by fcntl F_GETFD/F_SETFD).
     stream.rawsockCloexec = !!(flags & 0x80000);
     return stream.fd;
@@ -547,10 +635,17 @@ mergeInto(LibraryManager.library, {
     // Linux: regular files and directories cannot be watched.
     // (NODERAWFS host files have no stream_ops at all.)
     if (!(target.stream_ops && target.stream_ops.poll) && !target.tty && !(target.node && target.node.rawsock)) return e(-1 /* EPERM */);
-    var has = ep.interest.has(fd);
+    var old = ep.interest.get(fd);
+    // An item whose fd was closed (and the number reused) is gone, as on Linux.
+    if (old && !RAWSOCK_EPOLL.current(old)) {
+      RAWSOCK_EPOLL.forget(old);
+      ep.interest.delete(fd);
+      old = undefined;
+    }
+    var has = !!old;
     if (op === 2 /* DEL */) {
       if (!has) return e(-2 /* ENOENT */);
-      RAWSOCK_EPOLL.forget(ep.interest.get(fd));
+      RAWSOCK_EPOLL.forget(old);
       ep.interest.delete(fd);
       return 0;
     }
@@ -559,11 +654,12 @@ mergeInto(LibraryManager.library, {
     if (op === 3 && !has) return e(-2);
     var dataAt = _rawsock_epoll_layout(1);
     if (RAWSOCK.fault(ev, dataAt + 8)) return e(-14 /* EFAULT */);
-    RAWSOCK_EPOLL.forget(ep.interest.get(fd));
+    RAWSOCK_EPOLL.forget(old);
     // Linux checks readiness when an item is added or modified: what is ready then is reported once, even with EPOLLET.
-    var w = { stream: target, events: HEAPU32[ev >> 2], lo: HEAPU32[(ev + dataAt) >> 2], hi: HEAPU32[(ev + dataAt + 4) >> 2], last: 0, armed: true, woken: true };
+    var w = { ep: ep, fd: fd, stream: target, socket: null, events: HEAPU32[ev >> 2], lo: HEAPU32[(ev + dataAt) >> 2], hi: HEAPU32[(ev + dataAt + 4) >> 2], last: 0, armed: true, woken: true, queued: false, polled: false, dead: false, hookMask: 0, seen: 0 };
     RAWSOCK_EPOLL.watch(w, fd);
     ep.interest.set(fd, w);
+    RAWSOCK_EPOLL.queue(w);
     return 0;
   },
 
@@ -578,26 +674,51 @@ mergeInto(LibraryManager.library, {
     if (!ep || max <= 0) return e(-22);
     var size = _rawsock_epoll_layout(0), dataAt = _rawsock_epoll_layout(1), n = 0;
     if (RAWSOCK.fault(out, max * size)) return e(-14 /* EFAULT */);
-    ep.interest.forEach(function(w, fd) {
-      if (n >= max) return;
+    // Only the ready list is visited: idle sockets cost nothing here.
+    var list = ep.ready, kept = ep.spare, i = 0;
+    ep.ready = kept;
+    var looked = RAWSOCK.runtime.table ? null : RAWSOCK_EPOLL.lookAll(list);
+    for (; i < list.length && n < max; i++) {
+      var w = list[i];
+      if (w.dead) continue;
       // A closed fd leaves every interest list (close(2) of the last reference).
-      if (FS.getStream(fd) !== w.stream) { RAWSOCK_EPOLL.forget(w); ep.interest.delete(fd); return; }
-      if (!w.armed) return;
-      var mask = RAWSOCK_EPOLL.mask(w.stream);
+      if (!RAWSOCK_EPOLL.current(w)) {
+        RAWSOCK_EPOLL.forget(w);
+        if (ep.interest.get(w.fd) === w) ep.interest.delete(w.fd);
+        continue;
+      }
+      if (!w.armed) { w.queued = false; continue; }
+      var mask = w.socket ? w.socket.pollMask() : looked && looked[i] !== undefined ? looked[i] : RAWSOCK_EPOLL.mask(w.stream);
       var ready = mask & (w.events | 0x8 | 0x10) & 0xffff;
       // EPOLLET: report once per wakeup (sockets), or when a condition appears (other streams).
       var report = ready;
-      if (w.events & 0x80000000) report = w.unwatch ? (w.woken ? ready : 0) : ready & ~w.last;
+      if (w.events & 0x80000000) report = w.polled ? ready & ~w.last : (w.woken ? ready : 0);
       w.woken = false;
       w.last = ready;
-      if (!report) return;
-      var at = out + n * size;
-      HEAPU32[at >> 2] = report;
-      HEAPU32[(at + dataAt) >> 2] = w.lo;
-      HEAPU32[(at + dataAt + 4) >> 2] = w.hi;
-      if (w.events & 0x40000000 /* EPOLLONESHOT */) w.armed = false;
-      n++;
-    });
+      if (report) {
+        var at = out + n * size;
+        HEAPU32[at >> 2] = report;
+        HEAPU32[(at + dataAt) >> 2] = w.lo;
+        HEAPU32[(at + dataAt + 4) >> 2] = w.hi;
+        if (w.events & 0x40000000 /* EPOLLONESHOT */) w.armed = false;
+        n++;
+      }
+      // Stays in line: a polled stream always; a level-triggered socket
+      // while still ready (Linux re-queues it after reporting, at the end).
+      // Others come back through the change hook.
+      if (w.armed && (w.polled || (ready && !(w.events & 0x80000000)))) kept.push(w);
+      else w.queued = false;
+    }
+    if (i < list.length) {
+      // maxevents reached: the items not looked at go first next time, the
+      // reported ones after them (Linux's order, so none starves).
+      ep.ready = list.slice(i).concat(kept);
+      kept.length = 0;
+      ep.spare = kept;
+    } else {
+      ep.spare = list;
+    }
+    list.length = 0;
     return n;
   }
 });

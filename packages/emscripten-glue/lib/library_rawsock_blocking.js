@@ -139,7 +139,7 @@
         var ep = RAWSOCK_EPOLL.get(epfd), requests = [];
         if (!ep) return r;
         ep.interest.forEach(function(w, fd) {
-          if (w.armed && RAWSOCK.isSocket(fd)) requests.push({ fd: fd, events: w.events & 0xffff });
+          if (w.armed && RAWSOCK.isSocket(fd) && RAWSOCK_EPOLL.current(w)) requests.push({ fd: fd, events: w.events & 0xffff });
         });
         if (!requests.length) return r;
         RAWSOCK_WAIT.wait(requests, timeout);

@@ -39,13 +39,15 @@ export class ReadinessHub {
   /** The set flushed last time, emptied, reused as the next `dirty` (no allocation per flush). */
   private spare = new Set<SocketBase>();
   private scheduled = false;
+  /** The one flush job, made once: scheduling a flush allocates nothing. */
+  private readonly flushJob = (): void => this.flush();
 
   mark(socket: SocketBase): void {
     if (!socket.hasWatchers()) return;
     this.dirty.add(socket);
     if (!this.scheduled) {
       this.scheduled = true;
-      microtask(() => this.flush());
+      microtask(this.flushJob);
     }
   }
 
@@ -96,6 +98,20 @@ export abstract class SocketBase {
    */
   arrivals = 0;
   private watchers: Set<ReadinessWatcher> | undefined;
+  /**
+   * Called synchronously, inside the call that changed it, whenever this
+   * socket's poll mask may have changed (data or a connection arrived,
+   * space freed, state or error changed, the program read or sent); also
+   * once when the socket closes (its state is then `'closed'`). At most one
+   * hook per socket, no allocation per call: this is how an embedder keeps
+   * readiness incrementally (the Emscripten glue's epoll ready lists)
+   * instead of rescanning every socket. Unlike {@link SocketTable.subscribe}
+   * watchers (coalesced, after the job), it sees every change at once, so a
+   * check made later in the same job (a wasm program calling epoll_wait
+   * right after writing into a socketpair) misses nothing. The hook must not
+   * change sockets; it may call {@link pollMask}.
+   */
+  onChange: (() => void) | undefined = undefined;
 
   constructor(ctx: CoreContext, domain: Domain, type: number, protocol: number) {
     this.ctx = ctx;
@@ -136,6 +152,8 @@ export abstract class SocketBase {
 
   /** Something observable changed: schedule watcher notification. */
   changed(): void {
+    const hook = this.onChange;
+    if (hook !== undefined) hook();
     this.ctx.readiness.mark(this);
   }
 

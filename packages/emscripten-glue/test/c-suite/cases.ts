@@ -88,6 +88,7 @@ export const C_CASES: readonly CCase[] = [
   c('mmsg', ['udpEcho'], (p) => ['--udp-echo-port', String(p.udpEchoPort)]),
   c('select', ['closedPorts'], (p) => ['--closed-port', String(p.closedTcpPort)]),
   c('epoll', []),
+  c('epoll_ready', []),
   c('fdops', []),
 ];
 
