@@ -161,6 +161,9 @@ export class SocketSyscalls {
     return this.run('accept', () => {
       if ((flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) !== 0) fail(E.EINVAL);
       if (addrOut && addrOutLen < 0) fail(E.EINVAL);
+      // An empty queue answers without building and throwing an error (as recvfrom does).
+      const s = this.table.get(fd);
+      if (s instanceof StreamSocket && s.acceptWouldBlock()) return -E.EAGAIN;
       const accepted = this.table.accept(fd, (flags & SOCK_NONBLOCK) !== 0, (flags & SOCK_CLOEXEC) !== 0);
       if (addrOut) this.out.addrlen = writeSockaddr(accepted.socket.peerAddress(), addrOut, addrOutLen);
       return accepted.fd;
