@@ -14,6 +14,8 @@ export default defineConfig([
     globalName: 'RawsockRuntime',
     platform: 'node',
     target: 'es2020',
+    // Class fields as plain assignments, not Object.defineProperty (see the file).
+    tsconfig: 'tsconfig.runtime.json',
     noExternal: [/^@rawsock\//],
     esbuildPlugins: [builtinsFromHost(), workerSource()],
     // tsup's own node: handling would mark them external before the plugin sees them.

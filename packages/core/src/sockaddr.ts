@@ -570,6 +570,9 @@ export function encodeSockaddr(addr: SocketAddress): Uint8Array {
   return out;
 }
 
+/** The last address {@link writeSockaddr} encoded, and its bytes (never handed out). */
+const lastEncoded: { addr: SocketAddress | null; bytes: Uint8Array | undefined } = { addr: null, bytes: undefined };
+
 /**
  * Writes `addr` the way getsockname/getpeername/accept/recvfrom do: the
  * first min(actual, destLen) bytes of {@link encodeSockaddr} go to `dest`
@@ -590,7 +593,15 @@ export function encodeSockaddr(addr: SocketAddress): Uint8Array {
  */
 export function writeSockaddr(addr: SocketAddress, dest: Uint8Array, destLen: number): number {
   if (!Number.isInteger(destLen) || destLen < 0) fail(E.EINVAL, `bad addrlen ${destLen}`);
-  const bytes = encodeSockaddr(addr);
+  // Addresses are immutable, and a UDP server answers recvfrom with the same
+  // sender object datagram after datagram (providers reuse it for a repeated
+  // peer): encode it once.
+  let bytes = lastEncoded.addr === addr ? lastEncoded.bytes : undefined;
+  if (!bytes) {
+    bytes = encodeSockaddr(addr);
+    lastEncoded.addr = addr;
+    lastEncoded.bytes = bytes;
+  }
   const n = Math.min(bytes.length, destLen);
   if (n > dest.byteLength) fail(E.EFAULT, `sockaddr of ${n} bytes does not fit a ${dest.byteLength}-byte buffer`);
   dest.set(n === bytes.length ? bytes : bytes.subarray(0, n), 0);

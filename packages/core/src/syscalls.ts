@@ -28,6 +28,7 @@ import { E, ErrnoError, fail } from './errno.js';
 import { decodeOption, encodeOption, LINUX_LP64_ABI, type OptionAbi } from './option-codec.js';
 import { getOption, optionKind, setOption } from './options.js';
 import { decodeSockaddrFor, writeSockaddr, type SockaddrArgument } from './sockaddr.js';
+import { SendtoMemo } from './sendto-memo.js';
 import { DatagramSocket } from './socket/datagram.js';
 import { StreamSocket } from './socket/stream.js';
 import { resolveConnectTarget, type AsyncLookup } from './names/connect-by-name.js';
@@ -61,6 +62,8 @@ export class SocketSyscalls {
   readonly out: SyscallOut = { addrlen: 0, msgFlags: 0, optlen: 0, value: 0 };
   private readonly abi: OptionAbi;
   private readonly onInternalError: (error: unknown, call: string) => void;
+  /** The last UDP sendto destination, decoded. */
+  private readonly sendtoMemo = new SendtoMemo();
 
   constructor(table: SocketTable, options: SyscallOptions = {}) {
     this.table = table;
@@ -85,7 +88,8 @@ export class SocketSyscalls {
   }
 
   private decode(op: 'bind' | 'connect' | 'sendto', s: AnySocket, addr: Uint8Array, addrlen: number): SockaddrArgument {
-    return decodeSockaddrFor(op, { domain: s.domain, type: s.type, v6only: s.opts.v6Only, connected: s.state === 'connected' }, addr, addrlen);
+    const target = { domain: s.domain, type: s.type, v6only: s.opts.v6Only, connected: s.state === 'connected' };
+    return op === 'sendto' ? this.sendtoMemo.decode(target, addr, addrlen) : decodeSockaddrFor(op, target, addr, addrlen);
   }
 
   /** socket(2): returns the fd, or -EAFNOSUPPORT, -EINVAL, -EPROTONOSUPPORT, -ESOCKTNOSUPPORT, -EMFILE. */
@@ -166,6 +170,9 @@ export class SocketSyscalls {
     return this.run('accept', () => {
       if ((flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) !== 0) fail(E.EINVAL);
       if (addrOut && addrOutLen < 0) fail(E.EINVAL);
+      // An empty queue answers without building and throwing an error (as recvfrom does).
+      const s = this.table.get(fd);
+      if (s instanceof StreamSocket && s.acceptWouldBlock()) return -E.EAGAIN;
       const accepted = this.table.accept(fd, (flags & SOCK_NONBLOCK) !== 0, (flags & SOCK_CLOEXEC) !== 0);
       if (addrOut) this.out.addrlen = writeSockaddr(accepted.socket.peerAddress(), addrOut, addrOutLen);
       return accepted.fd;

@@ -14,8 +14,15 @@ import type { DenoConn } from './deno-api.ts';
 import { microtask } from './deno-api.ts';
 import type { ErrorMapper } from './errors.ts';
 
-/** Bytes asked for per read (Deno's own stream reads use the same size). */
-const READ_SIZE = 64 * 1024;
+/**
+ * Read buffer sizes. A connection starts with a small buffer, since an idle
+ * connection keeps its pending read's buffer alive (issue 6 bounds idle
+ * memory per connection), and grows it ×4 each time a read fills it, up to
+ * the 64 KiB Deno's own stream reads use, so bulk transfers still read in
+ * large chunks after a few reads.
+ */
+const MIN_READ_SIZE = 2 * 1024;
+const MAX_READ_SIZE = 64 * 1024;
 
 export class DenoStreamConnection implements StreamConnection {
   private events: StreamEvents | null = null;
@@ -26,6 +33,8 @@ export class DenoStreamConnection implements StreamConnection {
   private readDone = false;
   /** Read into this; handed over whole when a read fills most of it, else copied out. */
   private scratch: Uint8Array | null = null;
+  /** Size of the next read buffer: grows while reads fill it. */
+  private readSize = MIN_READ_SIZE;
 
   private readonly queue: Uint8Array[] = [];
   /** Bytes of the chunk at the head of the queue already written. */
@@ -142,7 +151,7 @@ export class DenoStreamConnection implements StreamConnection {
   private async readLoop(events: StreamEvents): Promise<void> {
     try {
       while (!this.paused && !this.readDone && !this.closing && !this.released) {
-        const buf = (this.scratch ??= new Uint8Array(READ_SIZE));
+        const buf = (this.scratch ??= new Uint8Array(this.readSize));
         let n: number | null;
         try {
           n = await this.conn.read(buf);
@@ -159,10 +168,12 @@ export class DenoStreamConnection implements StreamConnection {
           return;
         }
         if (n === 0) continue;
+        // A full buffer means more was probably waiting: read more at once next time.
+        if (n === buf.byteLength) this.readSize = Math.min(this.readSize * 4, MAX_READ_SIZE);
         // The core keeps each chunk: hand the buffer over when it is mostly
-        // full, copy small reads out so a 64 KiB buffer never pins a few bytes.
+        // full, copy small reads out so a large buffer never pins a few bytes.
         let chunk: Uint8Array;
-        if (n >= READ_SIZE / 2) {
+        if (n >= buf.byteLength / 2) {
           chunk = buf.subarray(0, n);
           this.scratch = null;
         } else {

@@ -300,6 +300,25 @@ test('pause() stops reading from the host: the peer is held by TCP flow control;
   pair.close();
 });
 
+test('reads start with a small buffer (idle memory) and grow while reads fill it; no chunk pins more than twice its bytes', async () => {
+  const p = new DenoProvider();
+  const pair = await tcpPair(p);
+  const server = new Recorder(pair.server);
+  const client = new Recorder(pair.client);
+  const total = 4 * 1024 * 1024;
+  const data = pattern(total, 7);
+  client.conn.write(data);
+  await until(() => server.received === total, 'all bytes', 15_000);
+  const sizes = server.chunks.map((c) => c.byteLength);
+  assert((sizes[0] ?? 0) <= 2048, `first read at most 2 KiB, got ${sizes[0]}`);
+  const largest = Math.max(...sizes);
+  assert(largest > 8192 && largest <= 65536, `bulk reads grow to large chunks (largest ${largest})`);
+  for (const c of server.chunks) assert(c.buffer.byteLength <= 2 * c.byteLength, `a ${c.byteLength}-byte chunk pins ${c.buffer.byteLength} bytes`);
+  const got = server.bytes();
+  for (let i = 0; i < total; i++) if (got[i] !== data[i]) throw new Error(`first difference at ${i}`);
+  pair.close();
+});
+
 test('close() sends the queued bytes, then FIN', async () => {
   const p = new DenoProvider();
   const pair = await tcpPair(p);

@@ -15,7 +15,8 @@ const ENTRY = fileURLToPath(new URL('../src/runtime/blocking/worker-entry.ts', i
 // file's nearest tsconfig, and a provider whose own has no paths (Deno's)
 // pulls in core's dist as a second core — whose ErrnoError the worker's core
 // does not recognise, so every host error became EIO.
-const TSCONFIG = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
+// tsconfig.runtime.json extends it with class fields as assignments.
+const TSCONFIG = fileURLToPath(new URL('../tsconfig.runtime.json', import.meta.url));
 
 export function workerSource(): Plugin {
   return {

@@ -77,9 +77,12 @@ mergeInto(LibraryManager.library, {
     // The FS stream of a socket, at the lowest free fd or at `fd` (dup2).
     // (fd, fd) suits both FS.createStream(stream, fd_start, fd_end) of 3.1
     // and FS.createStream(stream, fd) of later versions.
+    // The node is made directly, not by FS.createNode, so it stays out of
+    // FS's name table: no path leads to it (RAWSOCK.root is mounted nowhere),
+    // and hashing it in and out cost every accepted connection.
     createStream: function(fd) {
       var name = 'rawsock[' + (RAWSOCK.nextName++) + ']';
-      var node = FS.createNode(RAWSOCK.root, name, {{{ cDefine('S_IFSOCK') }}}, 0);
+      var node = new FS.FSNode(RAWSOCK.root, name, {{{ cDefine('S_IFSOCK') }}}, 0);
       node.rawsock = true;
       node.node_ops = RAWSOCK.node_ops;
       return FS.createStream({ path: name, node: node, flags: {{{ cDefine('O_RDWR') }}}, seekable: false, stream_ops: RAWSOCK.stream_ops }, fd, fd);
@@ -91,13 +94,10 @@ mergeInto(LibraryManager.library, {
       var cb = RAWSOCK.callbacks[event];
       if (cb) cb(data);
     },
-    // Each socket stream has a node of its own (dup makes another): it
-    // leaves FS's name table with the stream, or every socket ever opened
-    // would stay reachable from there.
+    // Each socket stream has a node of its own (dup makes another), never in
+    // FS's name table (createStream): it goes with the stream.
     closeStream: function(fd) {
-      var stream = FS.getStream(fd);
       FS.closeStream(fd);
-      if (stream && stream.node) FS.destroyNode(stream.node);
     },
     // Snapshots come from the core in this thread, or from the socket
     // worker (worker mode), where they arrive between the program's calls.

@@ -17,6 +17,12 @@ export class NodeDatagram implements DatagramHandle {
   private bound = false;
   /** Option calls made before bind, replayed on the host socket once it exists. */
   private readonly beforeBind: Array<(b: UdpBackend) => void> = [];
+  /** The last destination and its host form (target). */
+  private lastTo: InetAddress | null = null;
+  private lastTarget: { host: string; port: number } = { host: '', port: 0 };
+  /** The last sender as the host reported it and as an address (fromHost). */
+  private lastFromHost = '';
+  private lastFrom: InetAddress | null = null;
 
   constructor(protected readonly family: 'ipv4' | 'ipv6') {
     this.backend = createUdpBackend(family);
@@ -57,7 +63,13 @@ export class NodeDatagram implements DatagramHandle {
 
   /** The destination to pass to the host; null means "the connected peer". */
   protected target(to: InetAddress): { host: string; port: number } | null {
-    return { host: hostOf(to), port: to.port };
+    // Kept for the last destination object: the core hands the same one back
+    // while a program keeps sending to one peer (addresses are immutable).
+    if (to !== this.lastTo) {
+      this.lastTo = to;
+      this.lastTarget = { host: hostOf(to), port: to.port };
+    }
+    return this.lastTarget;
   }
 
   pause(): void {
@@ -109,7 +121,16 @@ export class NodeDatagram implements DatagramHandle {
   }
 
   protected fromHost(info: HostAddress): InetAddress {
-    return inetFromHost(info.address ?? unspecified(this.family).address, info.port ?? 0);
+    const host = info.address ?? unspecified(this.family).address;
+    const port = info.port ?? 0;
+    // A repeated sender gets the same (immutable) address object: no parse
+    // per datagram, and the core's sockaddr encoding is reused with it.
+    const last = this.lastFrom;
+    if (last && host === this.lastFromHost && port === last.port) return last;
+    const from = inetFromHost(host, port);
+    this.lastFromHost = host;
+    this.lastFrom = from;
+    return from;
   }
 }
 

@@ -3,7 +3,7 @@
  * handed over paused. https://nodejs.org/api/net.html#class-netsocket
  */
 import type net from 'node:net';
-import type { SocketAddress, StreamConnection, StreamEvents } from '@rawsock/core';
+import type { InetAddress, SocketAddress, StreamConnection, StreamEvents } from '@rawsock/core';
 import { inetFromHost, unspecified } from './addresses.js';
 import { toErrno } from './errors.js';
 
@@ -91,10 +91,15 @@ export class NodeStreamConnection implements StreamConnection {
   }
 
   close(): void {
-    // destroySoon: end() (FIN after the queued bytes), then destroy once
-    // 'finish' says they are flushed, so a half-closed socket is released too.
-    // https://nodejs.org/api/net.html#socketdestroysoon
-    if (!this.socket.destroyed) this.socket.destroySoon();
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    // Every byte already handed to the kernel (writableLength counts a write
+    // until libuv completes it): destroy() is close(2) itself, and the kernel
+    // sends FIN after what it holds, as on Linux. Otherwise destroySoon:
+    // end() (FIN after the queued bytes), then destroy once 'finish' says
+    // they are flushed. https://nodejs.org/api/net.html#socketdestroysoon
+    if (socket.writableLength === 0) socket.destroy();
+    else socket.destroySoon();
   }
 
   setNoDelay(enable: boolean): void {
@@ -106,15 +111,23 @@ export class NodeStreamConnection implements StreamConnection {
   }
 }
 
-/** Wraps a connected TCP socket, reading both endpoints from the host. */
-export function tcpConnection(socket: net.Socket, family: 'ipv4' | 'ipv6'): NodeStreamConnection {
+/**
+ * Wraps a connected TCP socket, reading its endpoints from the host. `local`,
+ * when given, is the local address already known (an accepted connection of
+ * a listener bound to one address has that address): one getsockname less.
+ */
+export function tcpConnection(socket: net.Socket, family: 'ipv4' | 'ipv6', local?: InetAddress): NodeStreamConnection {
   // getpeername fails (undefined here) for a connection reset before it was
   // accepted; Linux accept() still succeeds for it.
-  const local = socket.localAddress;
   const remote = socket.remoteAddress;
   return new NodeStreamConnection(
     socket,
-    local === undefined ? unspecified(family) : inetFromHost(local, socket.localPort ?? 0),
+    local ?? localOf(socket, family),
     remote === undefined ? unspecified(family) : inetFromHost(remote, socket.remotePort ?? 0),
   );
+}
+
+function localOf(socket: net.Socket, family: 'ipv4' | 'ipv6'): InetAddress {
+  const local = socket.localAddress;
+  return local === undefined ? unspecified(family) : inetFromHost(local, socket.localPort ?? 0);
 }

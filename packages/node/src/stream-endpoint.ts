@@ -7,6 +7,7 @@ import net from 'node:net';
 import {
   E,
   ErrnoError,
+  isWildcard,
   type BindOptions,
   type ConnectEvents,
   type Domain,
@@ -52,6 +53,10 @@ export class NodeStreamEndpoint implements StreamEndpoint {
     if (this.used) throw new ErrnoError(E.EINVAL, 'socket already in use');
     const binding = this.binding ?? this.bindWildcard();
     const local = binding.address;
+    // Bound to one address, every accepted connection's local address is the
+    // listener's (tcp(7)); bound to the wildcard, it is whichever address the
+    // peer reached, so the host is asked per connection.
+    const acceptedLocal = local.family !== 'unix' && !isWildcard(local) ? local : undefined;
     this.stopListening = binding.listen(
       backlog,
       (socket) => {
@@ -62,7 +67,7 @@ export class NodeStreamEndpoint implements StreamEndpoint {
         // An accepted unix socket's local name is the listener's; its peer is
         // reported unnamed (Node has no getpeername for pipes).
         onConnection(
-          local.family === 'unix' ? new NodeStreamConnection(socket, local, UNNAMED) : tcpConnection(socket, local.family),
+          local.family === 'unix' ? new NodeStreamConnection(socket, local, UNNAMED) : tcpConnection(socket, local.family, acceptedLocal),
         );
       },
       (errno) => {

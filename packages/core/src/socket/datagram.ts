@@ -79,6 +79,9 @@ export class DatagramSocket extends SocketBase {
   private txInFlight = 0;
   /** bind() was called (Linux's SOCK_BINDPORT_LOCK): the port survives a disconnect. */
   private explicitBind = false;
+  /** The last sendto destination and whether it is a known broadcast address (isKnownBroadcast). */
+  private lastDest: InetAddress | undefined;
+  private lastDestBroadcast = false;
 
   /** @internal Sockets are made by the table (socket(2)), not directly. */
   constructor(ctx: CoreContext, domain: 'ipv4' | 'ipv6' | 'unix', protocol: number) {
@@ -236,7 +239,7 @@ export class DatagramSocket extends SocketBase {
     const max = Math.min(this.family === 'ipv4' ? UDP_MAX_PAYLOAD_V4 : UDP_MAX_PAYLOAD_V6, this.ctx.limits.maxDatagramBytes);
     if (data.byteLength > max) fail(E.EMSGSIZE);
     // udp_sendmsg: a broadcast route without SO_BROADCAST is EACCES.
-    if (knownBroadcast(dest) && !this.opts.broadcast) fail(E.EACCES);
+    if (!this.opts.broadcast && this.isKnownBroadcast(dest)) fail(E.EACCES);
     this.permit('sendto', dest);
     if (this.txInFlight > 0 && this.txInFlight + data.byteLength > this.sendLimit()) fail(E.EAGAIN);
     this.autobind();
@@ -251,6 +254,15 @@ export class DatagramSocket extends SocketBase {
       else this.changed();
     });
     return data.byteLength;
+  }
+
+  /** knownBroadcast(dest), remembered for the last destination object (a program's sendto repeats it: SendtoMemo). */
+  private isKnownBroadcast(dest: InetAddress): boolean {
+    if (dest !== this.lastDest) {
+      this.lastDest = dest;
+      this.lastDestBroadcast = knownBroadcast(dest);
+    }
+    return this.lastDestBroadcast;
   }
 
   /** True when recvfrom(2) could only say EAGAIN (nothing queued, no error): answered without a throw. */

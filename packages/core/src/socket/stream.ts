@@ -228,6 +228,15 @@ export class StreamSocket extends SocketBase {
   }
 
   /** accept(2) without blocking. Throws ErrnoError EAGAIN, EINVAL (not listening), ECONNABORTED. */
+  /**
+   * True when accept(2) could only say EAGAIN: listening, nothing queued and
+   * no pending error. The syscall layer then answers without throwing — the
+   * last accept of every drained listener in an event loop.
+   */
+  acceptWouldBlock(): boolean {
+    return this.state === 'listening' && this.acceptQueue.length === 0 && this.pendingError === 0;
+  }
+
   accept(): StreamSocket {
     if (this.state !== 'listening') fail(E.EINVAL);
     const err = this.takeError();
