@@ -19,7 +19,8 @@ import type { ErrorMapper } from './errors.ts';
  * connection keeps its pending read's buffer alive (issue 6 bounds idle
  * memory per connection), and grows it ×4 each time a read fills it, up to
  * the 64 KiB Deno's own stream reads use, so bulk transfers still read in
- * large chunks after a few reads.
+ * large chunks after a few reads; a read of at most 1/16 of the buffer
+ * shrinks it ÷4 again.
  */
 const MIN_READ_SIZE = 2 * 1024;
 const MAX_READ_SIZE = 64 * 1024;
@@ -178,6 +179,13 @@ export class DenoStreamConnection implements StreamConnection {
           this.scratch = null;
         } else {
           chunk = buf.slice(0, n);
+          // Far less than the buffer holds: the connection went quiet, so
+          // read into a smaller one next (the same ÷4 steps, down to 2 KiB),
+          // and an idle connection does not keep a bulk-sized buffer.
+          if (n <= buf.byteLength / 16 && this.readSize > MIN_READ_SIZE) {
+            this.readSize = Math.max(MIN_READ_SIZE, this.readSize / 4);
+            this.scratch = null;
+          }
         }
         // A read already in flight when pause() came is delivered (the one late chunk the interface allows).
         events.onData(chunk);

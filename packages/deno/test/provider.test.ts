@@ -319,6 +319,29 @@ test('reads start with a small buffer (idle memory) and grow while reads fill it
   pair.close();
 });
 
+test('after a bulk transfer, small reads shrink the read buffer back to 2 KiB', async () => {
+  const p = new DenoProvider();
+  const pair = await tcpPair(p);
+  const server = new Recorder(pair.server);
+  const client = new Recorder(pair.client);
+  const bulk = 1024 * 1024;
+  client.conn.write(pattern(bulk, 3));
+  await until(() => server.received === bulk, 'bulk bytes', 15_000);
+  assert(Math.max(...server.chunks.map((c) => c.byteLength)) > 8192, 'the buffer grew');
+  // 64 KiB → 16 KiB → 4 KiB → 2 KiB: one small read per step.
+  for (let i = 1; i <= 3; i++) {
+    client.conn.write(pattern(64, i));
+    await until(() => server.received === bulk + 64 * i, `small message ${i}`);
+    await sleep(20);
+  }
+  const before = server.chunks.length;
+  client.conn.write(pattern(8192, 9));
+  await until(() => server.received === bulk + 3 * 64 + 8192, 'last message');
+  const first = server.chunks[before]?.byteLength ?? 0;
+  assert(first <= 2048, `the read after the small ones is at most 2 KiB, got ${first}`);
+  pair.close();
+});
+
 test('close() sends the queued bytes, then FIN', async () => {
   const p = new DenoProvider();
   const pair = await tcpPair(p);
