@@ -227,7 +227,6 @@ export class StreamSocket extends SocketBase {
     this.changed();
   }
 
-  /** accept(2) without blocking. Throws ErrnoError EAGAIN, EINVAL (not listening), ECONNABORTED. */
   /**
    * True when accept(2) could only say EAGAIN: listening, nothing queued and
    * no pending error. The syscall layer then answers without throwing — the
@@ -237,6 +236,7 @@ export class StreamSocket extends SocketBase {
     return this.state === 'listening' && this.acceptQueue.length === 0 && this.pendingError === 0;
   }
 
+  /** accept(2) without blocking. Throws ErrnoError EAGAIN, EINVAL (not listening), ECONNABORTED. */
   accept(): StreamSocket {
     if (this.state !== 'listening') fail(E.EINVAL);
     const err = this.takeError();
