@@ -14,7 +14,7 @@
 //                                  (asserts nothing about speed); --all adds the
 //                                  subjects the smoke leaves out for time
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Unavailable, epollMicro, loadgen as buildLoadgen, toolVersions } from './lib/build.mjs';
@@ -220,6 +220,7 @@ const results = {
   targets: targets(med, mem, has),
 };
 
+mkdirSync(outDir, { recursive: true }); // --out may name a directory that does not exist yet
 const jsonPath = join(outDir, 'results.json');
 const svgPath = join(outDir, 'results.svg');
 const mdPath = join(outDir, 'results.md');
