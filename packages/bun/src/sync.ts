@@ -11,7 +11,10 @@ import { Worker } from 'node:worker_threads';
 import { startSyncSockets, type HostedSyncSockets, type SyncSocketsOptions } from '@rawsock/core';
 import { assertBun } from './index.js';
 
-export type { HostedSyncSockets, SyncSocketsOptions } from '@rawsock/core';
+export type { SyncSocketsOptions } from '@rawsock/core';
+
+/** The synchronous sockets (`SyncSockets` of @rawsock/core) plus the worker's lifetime (`terminate()`). */
+export type BunSyncSockets = HostedSyncSockets;
 
 /**
  * Starts the socket worker and returns the synchronous API. Blocks until
@@ -24,7 +27,7 @@ export type { HostedSyncSockets, SyncSocketsOptions } from '@rawsock/core';
  * net.send(fd, new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
  * const reply = net.recv(fd, 65536).value;                               // blocks until data
  */
-export function createSyncSockets(options: SyncSocketsOptions = {}): HostedSyncSockets {
+export function createSyncSockets(options: SyncSocketsOptions = {}): BunSyncSockets {
   assertBun();
   // Run from the sources (.ts) or from the npm build (.js next to this file).
   const script = new URL(import.meta.url.endsWith('.ts') ? './sync-worker.ts' : './sync-worker.js', import.meta.url);

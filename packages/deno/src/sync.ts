@@ -16,7 +16,10 @@ import { workerThreads, type WorkerScript } from './worker-threads.ts';
 /** The WHATWG URL class (the package compiles without DOM declarations). */
 const WebURL = (globalThis as unknown as { URL: new (url: string, base: string) => WorkerScript }).URL;
 
-export type { HostedSyncSockets, SyncSocketsOptions } from '@rawsock/core';
+export type { SyncSocketsOptions } from '@rawsock/core';
+
+/** The synchronous sockets (`SyncSockets` of @rawsock/core) plus the worker's lifetime (`terminate()`). */
+export type DenoSyncSockets = HostedSyncSockets;
 
 /**
  * Starts the socket worker and returns the synchronous API. Blocks until
@@ -29,7 +32,7 @@ export type { HostedSyncSockets, SyncSocketsOptions } from '@rawsock/core';
  * net.send(fd, new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
  * const reply = net.recv(fd, 65536).value;                               // blocks until data
  */
-export function createSyncSockets(options: SyncSocketsOptions = {}): HostedSyncSockets {
+export function createSyncSockets(options: SyncSocketsOptions = {}): DenoSyncSockets {
   assertDeno();
   const { Worker } = workerThreads();
   // From JSR the sources run as .ts; the npm build ships .js next to this file.

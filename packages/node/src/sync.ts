@@ -12,7 +12,7 @@ import { assertNodeRuntime } from './runtime-check.js';
 
 export type { SyncSocketsOptions } from '@rawsock/core';
 
-/** {@link SyncSockets} plus the worker's lifetime. */
+/** The synchronous sockets (`SyncSockets` of @rawsock/core) plus the worker's lifetime (`terminate()`). */
 export type NodeSyncSockets = HostedSyncSockets;
 
 /** What the worker is started with. @internal */
