@@ -107,7 +107,8 @@ mergeInto(LibraryManager.library, {
         if (s.initial) { opened = s.state === 'connected'; return; }
         var mask = s.mask;
         if (mask & 0x20 /* POLLNVAL: closed */) return;
-        var rising = mask & ~last;
+        // Worker mode reads coalesced changes: `rose` keeps a bit that rose and fell between two reads.
+        var rising = (mask & ~last) | (s.rose | 0);
         last = mask;
         if (s.state === 'listening') {
           if (rising & 0x1) RAWSOCK.emit('connection', fd);
@@ -503,10 +504,18 @@ mergeInto(LibraryManager.library, {
     // wakeup's key (ep_poll_callback). The core's readiness notifications
     // stand for the wakeups: one counts if it brings an interesting bit that
     // was not there, or (for EPOLLIN) a new arrival (core's `arrivals`).
-    // Worker mode has no table in this thread: there EPOLLET reports a
-    // rising mask (see README's deviations).
+    // Worker mode has no table in this thread: the readiness board counts
+    // the same wakeups (runtime.wakeups), read when epoll_wait asks.
     watch: function(w, fd) {
-      if (!RAWSOCK.isSocket(fd) || !RAWSOCK.runtime.table) return;
+      if (!RAWSOCK.isSocket(fd)) return;
+      if (!RAWSOCK.runtime.table) {
+        var count = RAWSOCK.runtime.wakeups ? function() { return RAWSOCK.runtime.wakeups(fd, w.events); } : null;
+        if (!count || count() === undefined) return;
+        var seen = -1;
+        w.unwatch = function() {};
+        Object.defineProperty(w, 'woken', { get: function() { return count() !== seen; }, set: function(v) { seen = v ? -1 : count(); } });
+        return;
+      }
       var table = RAWSOCK.runtime.table, s = table.get(fd), last = RAWSOCK_EPOLL.mask(w.stream), seen = s.arrivals;
       w.unwatch = table.subscribe(fd, function(mask) {
         if ((mask & ~last & (w.events | 0x18)) || ((w.events & 0x1) && s.arrivals !== seen)) w.woken = true;
