@@ -156,7 +156,7 @@ export function setEmccVersion(version: string | undefined): void {
  * Variants (cases.ts WASM_VARIANTS) that deviate exactly where their base
  * program does: the same runtime limits, another blocking mode.
  */
-const PINNED_AS_BASE: Readonly<Record<string, string>> = { bind_auto: 'bind' };
+const PINNED_AS_BASE: Readonly<Record<string, string>> = { bind_auto: 'bind', epoll_worker: 'epoll' };
 
 /** The pinned deviations of `caseName` on `runtime` (for this emcc). */
 export function pinnedFor(caseName: string, runtime: RuntimeId): PinnedDeviation[] {
