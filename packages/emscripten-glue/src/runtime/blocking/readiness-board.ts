@@ -157,9 +157,11 @@ export class BoardReader {
     const a = atomics();
     const at = HEAD_INTS + fd * SLOT_INTS;
     const i = this.ints;
-    for (;;) {
+    // A write is a few stores: retry a torn read, but never spin forever on
+    // a slot a dead worker left mid-write (then the caller asks the bridge).
+    for (let tries = 0; tries < 10_000; tries++) {
       const seq = a.load(i, at + F.seq);
-      if (seq & 1) continue; // the worker is mid-write (a few stores): retry
+      if (seq & 1) continue;
       const gen = a.load(i, at + F.gen);
       const mask = a.load(i, at + F.mask);
       const state = STATES[a.load(i, at + F.state)] ?? 'fresh';
@@ -171,5 +173,6 @@ export class BoardReader {
       const rose = consume ? a.exchange(i, at + F.rose, 0) : 0;
       return { version, gen, nonBlocking, snap: { fd, mask, state, readable, pendingError, rose } };
     }
+    return undefined;
   }
 }
