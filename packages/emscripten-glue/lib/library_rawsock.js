@@ -511,9 +511,10 @@ mergeInto(LibraryManager.library, {
       if (!RAWSOCK.runtime.table) {
         var count = RAWSOCK.runtime.wakeups ? function() { return RAWSOCK.runtime.wakeups(fd, w.events); } : null;
         if (!count || count() === undefined) return;
-        var seen = -1;
+        // `woken` as epoll_wait reads and clears it: the count moved since it was cleared.
+        var counted = -1;
         w.unwatch = function() {};
-        Object.defineProperty(w, 'woken', { get: function() { return count() !== seen; }, set: function(v) { seen = v ? -1 : count(); } });
+        Object.defineProperty(w, 'woken', { get: function() { return count() !== counted; }, set: function(v) { counted = v ? -1 : count(); } });
         return;
       }
       var table = RAWSOCK.runtime.table, s = table.get(fd), last = RAWSOCK_EPOLL.mask(w.stream), seen = s.arrivals;
