@@ -83,10 +83,11 @@ const glueInputs = () => [
  * The event-driven echo as wasm. `toolchain`: 'system' (emcc on PATH, -O1:
  * Debian's 3.1.6 fails at -O2) or 'modern' (emcc 6.x, -O2). `backend`:
  * 'rawsock' (rawsock-emcc --rawsock-blocking=never: sockets in the program's
- * thread) or 'noderawsockets' (plain emcc -sNODERAWSOCKETS).
+ * thread) or 'noderawsockets' (plain emcc -sNODERAWSOCKETS). `blocking`:
+ * rawsock's link-time mode, 'never' or 'worker' (what `auto` gives it).
  * Returns the .js artifact (a .cjs copy sits beside it for Deno).
  */
-export function wasmEcho(toolchain, backend) {
+export function wasmEcho(toolchain, backend, blocking = 'never') {
   const emcc = toolchain === 'modern' ? modernEmcc : process.env.EMCC || 'emcc';
   const version = toolchain === 'modern' ? modernEmccVersion() : tool(emcc, ['--version']);
   if (!version) {
@@ -94,14 +95,14 @@ export function wasmEcho(toolchain, backend) {
   }
   if (backend === 'rawsock' && !existsSync(join(glue, 'dist', 'rawsock-runtime.js'))) throw new Unavailable('glue not built (npm run build)');
   const opt = toolchain === 'modern' ? '-O2' : '-O1';
-  const name = `echo_${backend}_${toolchain}`;
-  const inputs = [src('echo_event.c'), src('echo_common.h'), version, opt, ...(backend === 'rawsock' ? ['--rawsock-blocking=never', ...glueInputs()] : [])];
+  const name = `echo_${backend}_${toolchain}${blocking === 'never' ? '' : `_${blocking}`}`;
+  const inputs = [src('echo_event.c'), src('echo_common.h'), version, opt, ...(backend === 'rawsock' ? [`--rawsock-blocking=${blocking}`, ...glueInputs()] : [])];
   const out = cached(name, inputs, `${name}.js`, (dir) => {
     const target = join(dir, `${name}.js`);
     if (backend === 'rawsock') {
       // The event-driven program never waits (SOCK_NONBLOCK, socket callbacks), so it asks for the
-      // in-thread mode: `auto` would put a plain build's sockets in the worker bridge (README "Blocking modes").
-      execFileSync(process.execPath, [join(glue, 'bin', 'rawsock-emcc.mjs'), src('echo_event.c'), opt, '--rawsock-blocking=never', '-o', target], { stdio: 'pipe', env: { ...process.env, EMCC: emcc } });
+      // in-thread mode; 'worker' measures what `auto` gives a plain build (README "Blocking modes").
+      execFileSync(process.execPath, [join(glue, 'bin', 'rawsock-emcc.mjs'), src('echo_event.c'), opt, `--rawsock-blocking=${blocking}`, '-o', target], { stdio: 'pipe', env: { ...process.env, EMCC: emcc } });
     } else {
       execFileSync(emcc, [src('echo_event.c'), opt, '-sNODERAWSOCKETS', '-o', target], { stdio: 'pipe' });
     }

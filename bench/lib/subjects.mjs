@@ -57,6 +57,16 @@ export const SUBJECTS = [
     command: () => runWasm(rt, wasmEcho('system', 'rawsock')),
   })),
   {
+    // The same event-driven echo linked at --rawsock-blocking=worker: what a
+    // plain build left at `auto` runs (sockets in the worker bridge).
+    id: 'rawsock-worker-node26',
+    label: 'rawsock event (worker bridge, as auto), Node 26',
+    kind: 'rawsock',
+    runtime: 'node26',
+    smokeSkip: 'the smoke measures the event-driven echo in its own mode (never); this one shows what auto costs it',
+    command: () => runWasm('node26', wasmEcho('system', 'rawsock', 'worker')),
+  },
+  {
     id: 'rawsock6-node26',
     label: 'rawsock event (emcc 6), Node 26',
     kind: 'rawsock',

@@ -107,7 +107,8 @@ mergeInto(LibraryManager.library, {
         if (s.initial) { opened = s.state === 'connected'; return; }
         var mask = s.mask;
         if (mask & 0x20 /* POLLNVAL: closed */) return;
-        var rising = mask & ~last;
+        // Worker mode reads coalesced changes: `rose` keeps a bit that rose and fell between two reads.
+        var rising = (mask & ~last) | (s.rose | 0);
         last = mask;
         if (s.state === 'listening') {
           if (rising & 0x1) RAWSOCK.emit('connection', fd);
@@ -517,11 +518,22 @@ mergeInto(LibraryManager.library, {
     // change of the mask), filtered by the wakeup's key (ep_poll_callback).
     // The core's change hook stands for the wakeups: one counts if it brings
     // an interesting bit that was not there, or (for EPOLLIN) a new arrival
-    // (core's `arrivals`). Worker mode has no table in this thread: there
-    // EPOLLET reports a rising mask (see README's deviations).
+    // (core's `arrivals`). Worker mode has no table in this thread: its
+    // sockets are looked at on every call (their masks come from the
+    // readiness board, with no round trip), and the board counts the same
+    // wakeups for EPOLLET (runtime.wakeups).
     watch: function(w, fd) {
       var table = RAWSOCK.runtime.table;
-      if (!RAWSOCK.isSocket(fd) || !table) { w.polled = true; return; }
+      if (!RAWSOCK.isSocket(fd) || !table) {
+        w.polled = true;
+        var count = RAWSOCK.isSocket(fd) && RAWSOCK.runtime.wakeups ? function() { return RAWSOCK.runtime.wakeups(fd, w.events); } : null;
+        if (!count || count() === undefined) return;
+        // `woken` as epoll_wait reads and clears it: the count moved since it was cleared.
+        var counted = -1;
+        w.counted = true;
+        Object.defineProperty(w, 'woken', { get: function() { return count() !== counted; }, set: function(v) { counted = v ? -1 : count(); } });
+        return;
+      }
       var s = table.get(fd), map = RAWSOCK_EPOLL.bySocket || (RAWSOCK_EPOLL.bySocket = new Map()), items = map.get(s);
       if (!items) {
         items = [];
@@ -656,7 +668,7 @@ mergeInto(LibraryManager.library, {
     if (RAWSOCK.fault(ev, dataAt + 8)) return e(-14 /* EFAULT */);
     RAWSOCK_EPOLL.forget(old);
     // Linux checks readiness when an item is added or modified: what is ready then is reported once, even with EPOLLET.
-    var w = { ep: ep, fd: fd, stream: target, socket: null, events: HEAPU32[ev >> 2], lo: HEAPU32[(ev + dataAt) >> 2], hi: HEAPU32[(ev + dataAt + 4) >> 2], last: 0, armed: true, woken: true, queued: false, polled: false, dead: false, hookMask: 0, seen: 0 };
+    var w = { ep: ep, fd: fd, stream: target, socket: null, events: HEAPU32[ev >> 2], lo: HEAPU32[(ev + dataAt) >> 2], hi: HEAPU32[(ev + dataAt + 4) >> 2], last: 0, armed: true, woken: true, queued: false, polled: false, counted: false, dead: false, hookMask: 0, seen: 0 };
     RAWSOCK_EPOLL.watch(w, fd);
     ep.interest.set(fd, w);
     RAWSOCK_EPOLL.queue(w);
@@ -677,7 +689,8 @@ mergeInto(LibraryManager.library, {
     // Only the ready list is visited: idle sockets cost nothing here.
     var list = ep.ready, kept = ep.spare, i = 0;
     ep.ready = kept;
-    var looked = RAWSOCK.runtime.table ? null : RAWSOCK_EPOLL.lookAll(list);
+    // Worker mode without a readiness board: all masks in one round trip.
+    var looked = RAWSOCK.runtime.table || RAWSOCK.runtime.wakeups ? null : RAWSOCK_EPOLL.lookAll(list);
     for (; i < list.length && n < max; i++) {
       var w = list[i];
       if (w.dead) continue;
@@ -692,7 +705,7 @@ mergeInto(LibraryManager.library, {
       var ready = mask & (w.events | 0x8 | 0x10) & 0xffff;
       // EPOLLET: report once per wakeup (sockets), or when a condition appears (other streams).
       var report = ready;
-      if (w.events & 0x80000000) report = w.polled ? ready & ~w.last : (w.woken ? ready : 0);
+      if (w.events & 0x80000000) report = w.polled && !w.counted ? ready & ~w.last : (w.woken ? ready : 0);
       w.woken = false;
       w.last = ready;
       if (report) {

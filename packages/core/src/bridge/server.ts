@@ -13,8 +13,18 @@ interface AtomicsHost {
   notify(a: Int32Array, i: number, count?: number): number;
 }
 
-/** Performs one request and publishes the answer. */
-export async function answerBridgeRequest(memory: SharedArrayBuffer, blocking: BlockingSyscalls, req: BridgeRequest): Promise<void> {
+/**
+ * Performs one request and publishes the answer. `beforeAnswer` runs after
+ * the call and before the caller wakes (the socket worker publishes the
+ * readiness of what the call changed there, so the caller never sees
+ * readiness older than the answer).
+ */
+export async function answerBridgeRequest(
+  memory: SharedArrayBuffer,
+  blocking: BlockingSyscalls,
+  req: BridgeRequest,
+  beforeAnswer?: (result: number) => void | Promise<void>,
+): Promise<void> {
   const header = new Int32Array(memory, 0, HEADER_BYTES / 4);
   const addr = new Uint8Array(memory, HEADER_BYTES, ADDR_BYTES);
   const payload = new Uint8Array(memory, HEADER_BYTES + ADDR_BYTES);
@@ -132,6 +142,11 @@ export async function answerBridgeRequest(memory: SharedArrayBuffer, blocking: B
     header[SLOT.value] = sys.out.value;
   }
   header[SLOT.payloadLength] = payloadLength;
+  try {
+    await beforeAnswer?.(result);
+  } catch {
+    // Publishing readiness must never keep the caller waiting.
+  }
   const atomics = (globalThis as unknown as { Atomics: AtomicsHost }).Atomics;
   atomics.store(header, SLOT.state, STATE_ANSWER);
   atomics.notify(header, SLOT.state);

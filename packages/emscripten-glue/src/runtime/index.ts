@@ -22,6 +22,7 @@ import {
 import { BridgedSyscalls, type GlueSyscalls } from './blocking/bridged-syscalls.js';
 import { chooseBlockingMode, isBlockingRequest, type BlockingMode, type BlockingRequest } from './blocking/mode.js';
 import { workerUnavailable } from './blocking/abilities.js';
+import { localRevents } from './blocking/local-answers.js';
 import { startSocketWorker } from './blocking/start-worker.js';
 import { suspendingSyscalls, suspendingWait, type Suspend } from './blocking/suspending-syscalls.js';
 import { announceReady, snapshotOf, type SocketSnapshot } from './blocking/worker-messages.js';
@@ -88,6 +89,12 @@ export interface GlueRuntime {
    * looks. Callers look again afterwards.
    */
   waitReady(requests: readonly PollRequest[], timeoutMs: number): number[] | number;
+  /**
+   * Worker mode only: EPOLLET's wakeup counter of a socket fd for `events`
+   * (it moves when Linux would queue the fd; in-thread modes subscribe to
+   * the table instead). Undefined where the board has no slot.
+   */
+  readonly wakeups?: (fd: number, events: number) => number | undefined;
   /** The program registered a socket callback (worker mode: keep the process alive while sockets are open). */
   callbacksChanged(): void;
   /** Readiness snapshots of a new socket, for Emscripten's socket callbacks; the first has `initial`. */
@@ -229,7 +236,7 @@ function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string |
       counted(1);
     },
     socketClosed: () => counted(-1),
-  });
+  }, worker.readiness);
   // getaddrinfo blocks on the worker's provider lookup; a custom (async)
   // lookup cannot be waited for here, so names then get placeholders.
   const bridgeLookup = syncLookupFromBridge(worker.bridge);
@@ -247,7 +254,9 @@ function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string |
       return r;
     },
     callbacksChanged: hold,
-    revents: (fd, events) => sys.poll([{ fd, events }], 0)[0] ?? 0,
+    wakeups: (fd, events) => worker.wakeups(fd, events),
+    // From the readiness board when it has the fd (exact: see local-answers.ts), else a round trip.
+    revents: (fd, events) => localRevents(worker.readiness(fd), events) ?? sys.poll([{ fd, events }], 0)[0] ?? 0,
     waitReady: (requests, timeoutMs) => sys.poll(requests, timeoutMs),
     watch: (fd, listener) => worker.watch(fd, listener),
     names,

@@ -122,4 +122,11 @@ export const WASM_VARIANTS: readonly CCase[] = [
     emccFlags: ['--rawsock-blocking=auto'],
     nativeOf: 'bind',
   }),
+  // epoll through the worker bridge: level and edge triggering (EPOLLET's
+  // wakeup per arrival) read from the worker's readiness board.
+  c('epoll', [], undefined, {
+    name: 'epoll_worker',
+    emccFlags: ['--rawsock-blocking=worker'],
+    nativeOf: 'epoll',
+  }),
 ];

@@ -8,6 +8,8 @@
  * and the FS stream is made once the fd exists.
  */
 import type { BridgeAnswer, BridgeRequest, SocketSyscalls, SyncSockets } from '@rawsock/core';
+import { localAcceptWouldBlock, localRecvWouldBlock } from './local-answers.js';
+import type { BoardRead } from './readiness-board.js';
 
 /** What the glue calls: SocketSyscalls's syscall methods. */
 export type GlueSyscalls = Pick<
@@ -52,9 +54,14 @@ const MSG_WAITALL = 0x100;
 export class BridgedSyscalls implements GlueSyscalls {
   readonly out = { addrlen: 0, msgFlags: 0, optlen: 0, value: 0 };
 
+  /**
+   * @param readiness the readiness board's slot of an fd, for the answers
+   *   it fixes with no round trip (local-answers.ts)
+   */
   constructor(
     private readonly bridge: SyncSockets,
     private readonly fds: BridgeFds,
+    private readonly readiness: (fd: number) => BoardRead | undefined = () => undefined,
   ) {}
 
   /** Blocks until the worker answers; copies the side outputs into `out`. */
@@ -109,6 +116,8 @@ export class BridgedSyscalls implements GlueSyscalls {
   }
 
   accept4(fd: number, addrOut: Uint8Array | null, addrOutLen: number, flags: number): number {
+    const local = localAcceptWouldBlock(this.readiness(fd), flags);
+    if (local !== undefined) return local;
     const a = this.creating(1, { op: 'accept4', args: [fd, flags] }, (r) => [r.result]);
     if (a.result >= 0) BridgedSyscalls.copy(a.addr, addrOut, addrOutLen);
     return a.result;
@@ -140,6 +149,8 @@ export class BridgedSyscalls implements GlueSyscalls {
    * MSG_WAITALL keeps reading until the buffer is full, EOF or an error.
    */
   recvfrom(fd: number, buf: Uint8Array, flags: number, addrOut: Uint8Array | null, addrOutLen: number): number {
+    const local = localRecvWouldBlock(this.readiness(fd), flags, buf.byteLength);
+    if (local !== undefined) return local;
     const max = this.bridge.maxTransfer;
     const a = this.call({ op: 'recvfrom', args: [fd, Math.min(buf.byteLength, max), flags] });
     if (a.result < 0) return a.result;

@@ -1,7 +1,9 @@
 /**
  * Starts the socket worker for the `worker` blocking mode and connects the
  * program's thread to it: the bridge (SyncSockets over a SharedArrayBuffer)
- * for calls, and a listener for the readiness snapshots the worker posts.
+ * for calls, and the readiness board the worker writes, read when its wake
+ * message arrives (at most one is in flight: memory stays bounded even if
+ * the program never returns to its event loop).
  *
  * The worker is unreferenced while no socket is open, so a program that
  * finished never waits for it; while sockets are open it keeps the process
@@ -12,13 +14,21 @@ import { SyncSockets, createBridgeMemory, type OptionAbi, type PolicySpec } from
 import WORKER_SOURCE from 'rawsock:worker-source';
 import { detectRuntime } from '../../detect-runtime.js';
 import { getBuiltinModule } from './host-builtins.js';
+import { BoardReader, createBoardMemory, type BoardRead } from './readiness-board.js';
 import type { SocketSnapshot, WorkerInit } from './worker-messages.js';
 
 /** The program thread's end of a running socket worker. */
 export interface SocketWorker {
   readonly bridge: SyncSockets;
-  /** Routes the snapshots of `fd` to `listener` (replacing any earlier one). */
+  /**
+   * Routes the snapshots of `fd` to `listener` (replacing any earlier one):
+   * the first (`initial`) at once, then one per wake in which it changed.
+   */
   watch(fd: number, listener: (snap: SocketSnapshot) => void): void;
+  /** The board's slot of `fd` as it stands (for answers that need no round trip; see local-answers.ts). */
+  readiness(fd: number): BoardRead | undefined;
+  /** EPOLLET's wakeup counter of `fd` for `events` (BoardReader.wakeups). */
+  wakeups(fd: number, events: number): number | undefined;
   /** Keep the process alive while `count` (open sockets that callbacks wait on) is above 0. */
   setOpenSockets(count: number): void;
 }
@@ -32,13 +42,21 @@ interface AnyWorker {
 /** Starts the worker from its bundled text; blocks until it serves. */
 export function startSocketWorker(options: { abi: OptionAbi; policy?: PolicySpec | string; payloadBytes?: number; startTimeoutMs?: number }): SocketWorker {
   const memory = createBridgeMemory(options.payloadBytes);
-  const listeners = new Map<number, { listener: (s: SocketSnapshot) => void; started: boolean }>();
-  const onSnapshot = (snap: SocketSnapshot) => {
-    const entry = listeners.get(snap.fd);
-    if (!entry) return;
-    // Snapshots of an earlier socket with this fd number end before the new one's initial one.
-    if (snap.initial) entry.started = true;
-    if (entry.started) entry.listener(snap);
+  const boardMemory = createBoardMemory();
+  const board = new BoardReader(boardMemory);
+  const listeners = new Map<number, { listener: (s: SocketSnapshot) => void; version: number; gen: number }>();
+  // A wake: rearm first (a change written after this posts the next wake),
+  // then deliver each watched fd whose slot changed since last time.
+  const onWake = () => {
+    board.rearm();
+    for (const [fd, entry] of listeners) {
+      const r = board.read(fd);
+      // Another socket's slot (this fd was reused, its watch not yet called), or no change.
+      if (!r || r.gen !== entry.gen || r.version === entry.version) continue;
+      entry.version = r.version;
+      if (r.snap.mask & 0x20 /* POLLNVAL: closed */) listeners.delete(fd);
+      entry.listener(r.snap);
+    }
   };
   let worker: AnyWorker;
   // worker_threads where it can be unreferenced (Node; Deno, whose Web
@@ -52,26 +70,35 @@ export function startSocketWorker(options: { abi: OptionAbi; policy?: PolicySpec
   const wt = useWebWorker ? undefined : nodeWorkers;
   if (wt?.Worker) {
     const w = new wt.Worker(WORKER_SOURCE, { eval: true });
-    w.on('message', onSnapshot);
+    w.on('message', onWake);
     w.on('error', (e: Error) => console.error(`[rawsock] socket worker failed: ${e.message}`));
     worker = w;
   } else {
     // Bun: a Web Worker from a blob URL.
-    const g = globalThis as unknown as { Worker: new (url: string, o: object) => AnyWorker & { onmessage: ((e: { data: SocketSnapshot }) => void) | null } };
+    const g = globalThis as unknown as { Worker: new (url: string, o: object) => AnyWorker & { onmessage: (() => void) | null } };
     const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'application/javascript' }));
     const w = new g.Worker(url, { type: 'module' });
-    w.onmessage = (e) => onSnapshot(e.data);
+    w.onmessage = () => onWake();
     worker = w;
   }
   worker.unref?.();
-  const init: WorkerInit = { init: { memory, abi: options.abi, ...(options.policy !== undefined ? { policy: options.policy } : {}) } };
+  const init: WorkerInit = { init: { memory, board: boardMemory, abi: options.abi, ...(options.policy !== undefined ? { policy: options.policy } : {}) } };
   worker.postMessage(init);
   const bridge = new SyncSockets(memory, (req) => worker.postMessage(req));
   bridge.waitUntilServing(options.startTimeoutMs ?? 10_000);
   let referenced = false;
   return {
     bridge,
-    watch: (fd, listener) => listeners.set(fd, { listener, started: false }),
+    watch: (fd, listener) => {
+      // The worker wrote this socket's first slot before answering the call that made the fd.
+      const r = board.read(fd, false);
+      if (!r) return;
+      // version -1: the next wake delivers its state even if a change was written before this read.
+      listeners.set(fd, { listener, version: -1, gen: r.gen });
+      listener({ ...r.snap, initial: true });
+    },
+    readiness: (fd) => board.read(fd, false),
+    wakeups: (fd, events) => board.wakeups(fd, events),
     setOpenSockets: (count) => {
       if (count > 0 && !referenced) worker.ref?.();
       if (count === 0 && referenced) worker.unref?.();

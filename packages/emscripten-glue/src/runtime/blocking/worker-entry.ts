@@ -2,8 +2,9 @@
  * The socket worker of the `worker` blocking mode: owns the fd table and the
  * provider, answers the bridge's requests with BlockingSyscalls (so a call
  * on a blocking fd waits here, in this thread's event loop, while the
- * program's thread sleeps in Atomics.wait), and posts a readiness snapshot
- * of each socket it creates. Bundled on its own (the build embeds it as
+ * program's thread sleeps in Atomics.wait), and publishes the readiness of
+ * each socket it creates on the readiness board (readiness-board.ts),
+ * waking the program's thread with at most one message at a time. Bundled on its own (the build embeds it as
  * text in the runtime) and started from that text: on Node and Deno as a
  * worker_threads eval worker, on Bun as a Web Worker.
  */
@@ -21,7 +22,8 @@ import {
 } from '@rawsock/core';
 import { parentPort } from 'node:worker_threads';
 import { providerFor } from '../providers.js';
-import { announceReady, snapshotOf, type SocketSnapshot, type WorkerInit } from './worker-messages.js';
+import { BoardWriter } from './readiness-board.js';
+import { announceReady, snapshotOf, type WorkerInit, type WorkerWake } from './worker-messages.js';
 
 interface Port {
   post(message: unknown): void;
@@ -44,22 +46,79 @@ const created: number[] = [];
 let table: SocketTable | undefined;
 let blocking: BlockingSyscalls | undefined;
 let memory: SharedArrayBuffer | undefined;
+let board: BoardWriter | undefined;
 let chain: Promise<void> = Promise.resolve();
+const WAKE: WorkerWake = { wake: true };
 
-/** Posts the socket's readiness after every change, and once at the start. */
-function watch(t: SocketTable, fd: number): void {
+/** Each fd's board subscription (a new socket at the fd, or its close, ends the old one). */
+const boardWatches = new Map<number, () => void>();
+
+function unwatch(fd: number): void {
+  boardWatches.get(fd)?.();
+  boardWatches.delete(fd);
+}
+
+/** Writes the slot of `fd` from its socket now. */
+function publish(t: SocketTable, fd: number, b: BoardWriter, fresh = false): void {
   const s = t.get(fd);
-  const snap = (mask: number, initial = false): SocketSnapshot => snapshotOf(s, fd, mask, initial);
-  port.post(snap(0, true));
+  b.write(fd, { ...snapshotOf(s, fd, t.revents({ fd, events: 0xffff })), nonBlocking: s.nonBlocking, arrivals: s.arrivals }, fresh, false);
+}
+
+/**
+ * Publishes the socket's readiness after every change. Its first slot is
+ * written before the call that made the fd is answered (the program reads
+ * it as that call returns), so the program never reads an earlier
+ * socket's slot at this fd.
+ */
+function watch(t: SocketTable, fd: number, b: BoardWriter): void {
+  unwatch(fd);
+  const s = t.get(fd);
+  publish(t, fd, b, true);
   const stop = t.subscribe(fd, (mask) => {
-    port.post(snap(mask));
-    if (mask & 0x20 /* POLLNVAL: closed */) stop();
+    b.write(fd, { ...snapshotOf(s, fd, mask), nonBlocking: s.nonBlocking, arrivals: s.arrivals }, false, true);
+    if (mask & 0x20 /* POLLNVAL: closed */) unwatch(fd);
   });
+  boardWatches.set(fd, stop);
   announceReady(s);
+}
+
+/** The fd a request acts on (the ones with no fd argument: none). */
+function fdOf(req: BridgeRequest): number | undefined {
+  return req.op === 'socket' || req.op === 'socketpair' || req.op === 'poll' || req.op === 'lookup' ? undefined : req.args[0];
+}
+
+/**
+ * Before a call is answered, the board must show at least what the call
+ * could tell the program: its effects are published. Readiness changes the
+ * call made are flushed by core after the current job (a microtask queued
+ * before this one's continuation); the call's own fd is written outright
+ * (O_NONBLOCK changes notify no one); new fds get their first slot.
+ */
+async function publishEffects(t: SocketTable, b: BoardWriter, req: BridgeRequest, result: number): Promise<void> {
+  await Promise.resolve();
+  for (const fd of created.splice(0)) if (t.has(fd)) watch(t, fd, b);
+  if (req.op === 'dupto' && result >= 0 && t.has(result)) watch(t, result, b);
+  const fd = fdOf(req);
+  if (fd === undefined) return;
+  if (req.op === 'close' && result >= 0) unwatch(fd);
+  else if (t.has(fd) && boardWatches.has(fd)) publish(t, fd, b);
+}
+
+/** Answers one request after the ones before it. */
+function serve(req: BridgeRequest): Promise<void> {
+  chain = chain.then(async () => {
+    if (!memory || !blocking || !table || !board) return;
+    const [t, b] = [table, board];
+    reserved = [...(req.reserve ?? [])];
+    created.length = 0;
+    await answerBridgeRequest(memory, blocking, req, (result) => publishEffects(t, b, req, result));
+  });
+  return chain;
 }
 
 function start(init: WorkerInit['init']): void {
   memory = init.memory;
+  board = new BoardWriter(init.board, () => port.post(WAKE));
   table = new SocketTable({
     provider: providerFor(),
     // The program's FS owns the fd space: use the fds the call brought.
@@ -85,14 +144,7 @@ port.listen((message) => {
     }
     return;
   }
-  const req = message as BridgeRequest;
-  chain = chain.then(async () => {
-    if (!memory || !blocking || !table) return;
-    reserved = [...(req.reserve ?? [])];
-    created.length = 0;
-    await answerBridgeRequest(memory, blocking, req);
-    for (const fd of created.splice(0)) if (table.has(fd)) watch(table, fd);
-  });
+  void serve(message as BridgeRequest);
 });
 
 // A program blocked on a dead worker would sleep forever: answer it with EIO.

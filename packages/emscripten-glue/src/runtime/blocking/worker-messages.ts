@@ -1,8 +1,8 @@
 /**
  * Messages between the program's thread and the socket worker, besides the
- * bridge's requests: the start message, and readiness snapshots the worker
- * posts for every socket it creates so Emscripten's socket callbacks fire on
- * the program's thread.
+ * bridge's requests: the start message, and the wake the worker posts when
+ * the readiness board (readiness-board.ts) changed, so Emscripten's socket
+ * callbacks fire on the program's thread.
  */
 import type { OptionAbi, PolicySpec } from '@rawsock/core';
 
@@ -10,6 +10,8 @@ import type { OptionAbi, PolicySpec } from '@rawsock/core';
 export interface WorkerInit {
   readonly init: {
     readonly memory: SharedArrayBuffer;
+    /** The readiness board (createBoardMemory). */
+    readonly board: SharedArrayBuffer;
     readonly abi: OptionAbi;
     readonly policy?: PolicySpec | string;
   };
@@ -24,6 +26,13 @@ export interface SocketSnapshot {
   readonly state: string;
   readonly readable: number;
   readonly pendingError: number;
+  /** Bits that rose since the previous snapshot, even if they fell again (worker mode coalesces changes). */
+  readonly rose?: number;
+}
+
+/** The worker's wake: the board changed (at most one is in flight). */
+export interface WorkerWake {
+  readonly wake: true;
 }
 
 /** The snapshot of a socket (a listening socket has no readable bytes: readableBytes throws there). */
