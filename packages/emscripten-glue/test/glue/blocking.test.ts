@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { acceptLoop, bulk, chat, lateReply, type PeerResult, type Start } from './blocking-peers.js';
+import { acceptLoop, bulk, chat, lateReply, sendPeerClose, type PeerResult, type Start } from './blocking-peers.js';
 import { NODES, buildNative, buildWasm, emccVersion, run, verdicts } from './harness.js';
 import { OTHERS, artifactFor } from './other-runtimes.js';
 
@@ -29,6 +29,10 @@ const WITH_PEER: Record<string, { drive: (s: Start) => Promise<PeerResult>; peer
     drive: (s) => chat(s, 3),
     peer: ['c0: line from c1, line from c2', 'c1: line from c0, line from c2', 'c2: line from c0, line from c1'],
     out: /served 3 clients, relayed 3 lines/,
+  },
+  'send_peer_close.c': {
+    drive: sendPeerClose,
+    peer: ['sending: closed 1 connection(s) unread', 'closing: closed 1 connection(s) unread'],
   },
 };
 const PROGRAMS = [...SELF_CONTAINED, ...Object.keys(WITH_PEER)];
@@ -70,6 +74,30 @@ const DENO_IN_THREAD: Record<string, string> = {
 const pinned = (rt: string, mode: string, lines: string[]) =>
   rt === 'Deno' && (mode === 'suspend' || mode === 'auto+asyncify') ? lines.map((l) => DENO_IN_THREAD[l] ?? l).sort() : lines;
 
+/**
+ * Pinned deviations of send_peer_close.c (README, Deviations from Linux):
+ * a blocking send made after the peer's reset arrived, before the runtime
+ * reported it, has its bytes accepted (the runtime's write completes
+ * later; the next call reports ECONNRESET) — except through the worker
+ * bridge on Bun, whose write fails at once. Through the worker bridge on
+ * Node and Deno, a large send that ends with a short count loses its
+ * ECONNRESET (the next call says EPIPE): the bridge streams it in pieces
+ * and the error ends the next piece.
+ */
+const ACCEPTED: Record<string, string> = {
+  'ok - a blocking send after the peer reset fails with ECONNRESET': 'not ok - a blocking send after the peer reset fails with ECONNRESET: it was accepted',
+};
+const PIECES: Record<string, string> = {
+  'ok - the reset is reported once, as ECONNRESET': 'not ok - the reset is reported once, as ECONNRESET: returned -1, errno EPIPE',
+};
+const pinnedPeer = (p: string, rt: string, mode: string, lines: string[]) => {
+  if (p !== 'send_peer_close.c') return lines;
+  const bridged = mode === 'auto' || mode === 'worker';
+  if (bridged && rt === 'Bun') return lines;
+  const map = bridged ? { ...ACCEPTED, ...PIECES } : ACCEPTED;
+  return lines.map((l) => map[l] ?? l).sort();
+};
+
 const native: Record<string, string> = {};
 const wasm: Record<string, string> = {};
 const tagOf = (mode: string) => `-blk-${mode.replace(/\W/g, '')}`;
@@ -109,13 +137,14 @@ describe.skipIf(!emcc)(`blocking C programs (emcc ${emcc})`, () => {
           }
           const n = await peer.drive(starter(native[p]!, []));
           const w = await peer.drive(starter(cmd, args));
-          expect(verdicts(w.run.stdout)).toEqual(verdicts(n.run.stdout));
+          const expected = pinnedPeer(p, rt.name, m.name, verdicts(n.run.stdout));
+          expect(verdicts(w.run.stdout)).toEqual(expected);
           if (peer.peer) {
             expect(n.peer).toEqual(peer.peer);
             expect(w.peer).toEqual(n.peer);
           }
           if (peer.out) expect(w.run.stdout).toMatch(peer.out);
-          expect(w.run.code).toBe(0);
+          if (!expected.some((l) => l.startsWith('not ok'))) expect(w.run.code).toBe(0);
         });
       }
     }
