@@ -9,7 +9,10 @@
  * read/write/close/poll/select on them go through FS as for any file.
  */
 mergeInto(LibraryManager.library, {
-#if ASYNCIFY
+#if ASYNCIFY == 2
+  // library_rawsock_jspi.js: refuses to start where JSPI is missing.
+  $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout', '$Asyncify', '$RAWSOCK_JSPI'],
+#elif ASYNCIFY
   $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout', '$Asyncify'],
 #else
   $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout'],

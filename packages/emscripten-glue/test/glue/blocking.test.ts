@@ -99,6 +99,7 @@ const pinnedPeer = (p: string, rt: string, mode: string, lines: string[]) => {
 };
 
 const native: Record<string, string> = {};
+const starter = (cmd: string, args: string[]): Start => (extra, onLine) => run(cmd, [...args, ...extra], onLine, 30_000);
 const wasm: Record<string, string> = {};
 const tagOf = (mode: string) => `-blk-${mode.replace(/\W/g, '')}`;
 
@@ -109,8 +110,6 @@ describe.skipIf(!emcc)(`blocking C programs (emcc ${emcc})`, () => {
       for (const m of MODES) wasm[`${p} ${m.name}`] = buildWasm(src(p), m.flags, tagOf(m.name));
     }
   }, 600_000);
-
-  const starter = (cmd: string, args: string[]): Start => (extra, onLine) => run(cmd, [...args, ...extra], onLine, 30_000);
 
   for (const p of PROGRAMS) {
     it(`${p}: the native run passes every check (Linux is the reference)`, async () => {
@@ -214,25 +213,43 @@ describe.skipIf(!emcc)(`blocking mode selection (emcc ${emcc})`, () => {
 });
 
 /**
- * JSPI builds (emcc ≥ 4, -sJSPI) are not suspended by rawsock yet; `auto`
- * gives them the worker bridge. JSPI itself needs Node ≥ 24 (Node 26 here).
+ * JSPI builds (emcc ≥ 4, -sJSPI) are not suspended by rawsock yet (see
+ * library_rawsock_jspi.js and README): `auto` gives them the worker bridge,
+ * and every blocking program gives Linux's verdicts (with the worker mode's
+ * pinned deviations) on the runtimes with JSPI: Node 26, Deno and Bun. On
+ * Node 20, which has no WebAssembly.Suspending, such a build is refused at
+ * start with a message saying why.
  */
 const major = Number(emcc?.split('.')[0] ?? 0);
-const node26 = NODES.find((n) => n.name === 'Node 26');
-describe.skipIf(!emcc || major < 4 || !node26)(`JSPI builds (emcc ${emcc})`, () => {
+const node20 = NODES.find((n) => n.name === 'Node 20');
+const JSPI_RUNTIMES = RUNTIMES.filter((rt) => rt.name !== 'Node 20');
+describe.skipIf(!emcc || major < 4)(`JSPI builds (emcc ${emcc})`, () => {
   const jspi: Record<string, string> = {};
   beforeAll(() => {
-    for (const p of SELF_CONTAINED) {
+    for (const p of PROGRAMS) {
       native[`${p} jspi`] = buildNative(src(p));
       jspi[p] = buildWasm(src(p), ['-sJSPI'], '-blk-jspi');
     }
-  }, 300_000);
-  for (const p of SELF_CONTAINED) {
-    it(`${p}, -sJSPI with auto (the worker bridge), on Node 26: the same verdicts as native`, async () => {
-      const n = await run(native[`${p} jspi`]!, []);
-      const w = await run(node26!.bin, [jspi[p]!], undefined, 30_000);
-      expect(verdicts(w.stdout)).toEqual(verdicts(n.stdout));
-      expect(w.code).toBe(0);
-    });
+  }, 600_000);
+  for (const rt of JSPI_RUNTIMES) {
+    for (const p of PROGRAMS) {
+      it(`${p}, -sJSPI with auto (the worker bridge), on ${rt.name}: the same verdicts as native`, async () => {
+        const peer = WITH_PEER[p];
+        const [cmd, args] = rt.argv(jspi[p]!, []);
+        const n = peer ? (await peer.drive(starter(native[`${p} jspi`]!, []))).run : await run(native[`${p} jspi`]!, []);
+        const w = peer ? await peer.drive(starter(cmd, args)) : { run: await run(cmd, args, undefined, 30_000), peer: [] };
+        const expected = pinnedPeer(p, rt.name, 'auto', verdicts(n.stdout));
+        expect(verdicts(w.run.stdout)).toEqual(expected);
+        if (peer?.peer) expect(w.peer).toEqual(peer.peer);
+        if (peer?.out) expect(w.run.stdout).toMatch(peer.out);
+        if (!expected.some((l) => l.startsWith('not ok'))) expect(w.run.code).toBe(0);
+      });
+    }
   }
+  it.skipIf(!node20)('on Node 20 (no WebAssembly.Suspending) a -sJSPI build is refused at start, saying why', async () => {
+    const r = await run(node20!.bin, [jspi['refused.c']!]);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('[rawsock] this program was linked with -sJSPI, which needs WebAssembly.Suspending (JSPI), and this runtime has none');
+  });
 });

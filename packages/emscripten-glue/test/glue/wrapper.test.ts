@@ -47,6 +47,7 @@ const glue = (v: keyof typeof VERSIONS, record = true) => [
   '--js-library', join(pkg, 'lib', 'library_rawsock_fd.js'),
   '--js-library', join(pkg, 'lib', 'library_rawsock_names.js'),
   '--js-library', join(pkg, 'lib', 'library_rawsock_blocking.js'),
+  '--js-library', join(pkg, 'lib', 'library_rawsock_jspi.js'),
   ...(record ? ['--pre-js', '<record>'] : []),
   '--pre-js', join(pkg, 'dist', 'rawsock-runtime.js'),
   join(pkg, 'lib', 'rawsock_shim.c'),
