@@ -18,6 +18,7 @@ const paths = {
   runtime: join(here, '..', 'dist', 'rawsock-runtime.js'),
   shim: join(here, '..', 'lib', 'rawsock_shim.c'),
   sources: [join(here, '..', 'lib', 'rawsock_names.c')],
+  jspi: join(here, '..', 'lib', 'rawsock_jspi.c'),
 };
 const emcc = process.env.EMCC || 'emcc';
 const args = process.argv.slice(2);

@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { acceptLoop, bulk, chat, lateReply, sendPeerClose, type PeerResult, type Start } from './blocking-peers.js';
 import { NODES, buildNative, buildWasm, emccVersion, run, verdicts } from './harness.js';
 import { OTHERS, artifactFor } from './other-runtimes.js';
+import { CANNOT_SUSPEND_WARNING } from '../../src/runtime/blocking/suspending-syscalls.js';
 
 const emcc = emccVersion();
 const here = dirname(fileURLToPath(import.meta.url));
@@ -213,12 +214,13 @@ describe.skipIf(!emcc)(`blocking mode selection (emcc ${emcc})`, () => {
 });
 
 /**
- * JSPI builds (emcc ≥ 4, -sJSPI) are not suspended by rawsock yet (see
- * library_rawsock_jspi.js and README): `auto` gives them the worker bridge,
- * and every blocking program gives Linux's verdicts (with the worker mode's
- * pinned deviations) on the runtimes with JSPI: Node 26, Deno and Bun. On
- * Node 20, which has no WebAssembly.Suspending, such a build is refused at
- * start with a message saying why.
+ * JSPI builds (emcc ≥ 4, -sJSPI): `auto` suspends them (rawsock_jspi.c and
+ * library_rawsock_jspi.js), and every blocking program gives Linux's
+ * verdicts (with the in-thread modes' pinned deviations) on the runtimes
+ * with JSPI: Node 26, Deno and Bun. A blocking call in a socket callback
+ * (not main's stack: JSPI cannot suspend there) answers at once with one
+ * warning. On Node 20, which has no WebAssembly.Suspending, such a build is
+ * refused at start with a message saying why.
  */
 const major = Number(emcc?.split('.')[0] ?? 0);
 const node20 = NODES.find((n) => n.name === 'Node 20');
@@ -230,21 +232,37 @@ describe.skipIf(!emcc || major < 4)(`JSPI builds (emcc ${emcc})`, () => {
       native[`${p} jspi`] = buildNative(src(p));
       jspi[p] = buildWasm(src(p), ['-sJSPI'], '-blk-jspi');
     }
+    jspi.callback = buildWasm(join(here, 'c', 'jspi_callback.c'), ['-sJSPI'], '-blk-jspi');
   }, 600_000);
   for (const rt of JSPI_RUNTIMES) {
     for (const p of PROGRAMS) {
-      it(`${p}, -sJSPI with auto (the worker bridge), on ${rt.name}: the same verdicts as native`, async () => {
+      it(`${p}, -sJSPI with auto (suspend), on ${rt.name}: the same verdicts as native`, async () => {
         const peer = WITH_PEER[p];
         const [cmd, args] = rt.argv(jspi[p]!, []);
-        const n = peer ? (await peer.drive(starter(native[`${p} jspi`]!, []))).run : await run(native[`${p} jspi`]!, []);
-        const w = peer ? await peer.drive(starter(cmd, args)) : { run: await run(cmd, args, undefined, 30_000), peer: [] };
-        const expected = pinnedPeer(p, rt.name, 'auto', verdicts(n.stdout));
+        if (!peer) {
+          const n = await run(native[`${p} jspi`]!, []);
+          const w = await run(cmd, args, undefined, 30_000);
+          const expected = pinned(rt.name, 'suspend', verdicts(n.stdout));
+          expect(verdicts(w.stdout)).toEqual(expected);
+          if (!expected.some((l) => l.startsWith('not ok'))) expect(w.code).toBe(0);
+          return;
+        }
+        const n = await peer.drive(starter(native[`${p} jspi`]!, []));
+        const w = await peer.drive(starter(cmd, args));
+        const expected = pinnedPeer(p, rt.name, 'suspend', verdicts(n.run.stdout));
         expect(verdicts(w.run.stdout)).toEqual(expected);
-        if (peer?.peer) expect(w.peer).toEqual(peer.peer);
-        if (peer?.out) expect(w.run.stdout).toMatch(peer.out);
+        if (peer.peer) expect(w.peer).toEqual(peer.peer);
+        if (peer.out) expect(w.run.stdout).toMatch(peer.out);
         if (!expected.some((l) => l.startsWith('not ok'))) expect(w.run.code).toBe(0);
       });
     }
+    it(`a blocking call in a socket callback of a -sJSPI build answers at once, with one warning, on ${rt.name}`, async () => {
+      const [cmd, args] = rt.argv(jspi.callback!, []);
+      const w = await run(cmd, args, undefined, 30_000);
+      expect(w.stdout).toMatch(/# passed 12 failed 0/);
+      expect(w.stderr.split('\n').filter((l) => l.startsWith('[rawsock]'))).toEqual([CANNOT_SUSPEND_WARNING]);
+      expect(w.code).toBe(0);
+    });
   }
   it.skipIf(!node20)('on Node 20 (no WebAssembly.Suspending) a -sJSPI build is refused at start, saying why', async () => {
     const r = await run(node20!.bin, [jspi['refused.c']!]);
