@@ -110,6 +110,15 @@ describe('rawsock-emcc', () => {
     expect(wrap(['app.c', '-sASYNCIFY=0'], '3.1.6').passed.join(' ')).not.toContain('ASYNCIFY_IMPORTS');
   });
 
+  it('-sJSPI (or -sASYNCIFY=2): rawsock_jspi.c is linked, after the glue, and no ASYNCIFY_IMPORTS are added; other builds do not get it', () => {
+    const jspiC = join(pkg, 'lib', 'rawsock_jspi.c');
+    for (const flag of ['-sJSPI', '-sJSPI=1', '-sASYNCIFY=2']) {
+      const r = wrap(['app.c', flag], '6.0.5');
+      expect(r.passed).toEqual(['app.c', flag, ...glue('6.0.5'), jspiC]);
+    }
+    for (const flags of [[], ['-sJSPI=0'], ['-sASYNCIFY']]) expect(wrap(['app.c', ...flags], '6.0.5').passed).not.toContain(jspiC);
+  });
+
   it('exits with emcc\'s status; a missing emcc is 127 with a [rawsock] message', () => {
     expect(wrap(['app.c'], '3.1.6', { FAKE_EXIT: '3' }).code).toBe(3);
     const missing = spawnSync(process.execPath, [wrapper, 'app.c'], { encoding: 'utf8', env: { ...process.env, EMCC: join(dir, 'nope') } });
