@@ -7,6 +7,7 @@
  * start, and `auto` without SharedArrayBuffer falls back with one warning.
  */
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -233,6 +234,7 @@ describe.skipIf(!emcc || major < 4)(`JSPI builds (emcc ${emcc})`, () => {
       jspi[p] = buildWasm(src(p), ['-sJSPI'], '-blk-jspi');
     }
     jspi.callback = buildWasm(join(here, 'c', 'jspi_callback.c'), ['-sJSPI'], '-blk-jspi');
+    jspi.events = buildWasm(join(here, 'c', 'callbacks_client.c'), ['-sJSPI'], '-blk-jspi');
   }, 600_000);
   for (const rt of JSPI_RUNTIMES) {
     for (const p of PROGRAMS) {
@@ -262,6 +264,21 @@ describe.skipIf(!emcc || major < 4)(`JSPI builds (emcc ${emcc})`, () => {
       expect(w.stdout).toMatch(/# passed 12 failed 0/);
       expect(w.stderr.split('\n').filter((l) => l.startsWith('[rawsock]'))).toEqual([CANNOT_SUSPEND_WARNING]);
       expect(w.code).toBe(0);
+    });
+  }
+  for (const rt of JSPI_RUNTIMES) {
+    it(`an event-driven client (socket callbacks, non-blocking calls) as a -sJSPI build works unchanged, without warnings, on ${rt.name}`, async () => {
+      const echo = createServer((c) => c.pipe(c));
+      await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+      try {
+        const [cmd, args] = rt.argv(jspi.events!, [String((echo.address() as { port: number }).port)]);
+        const w = await run(cmd, args, undefined, 30_000);
+        expect(w.stdout).toContain('ok 1 - echo matched');
+        expect(w.stderr).not.toContain('[rawsock]');
+        expect(w.code).toBe(0);
+      } finally {
+        echo.close();
+      }
     });
   }
   it.skipIf(!node20)('on Node 20 (no WebAssembly.Suspending) a -sJSPI build is refused at start, saying why', async () => {
