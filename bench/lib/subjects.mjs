@@ -24,17 +24,6 @@ function runWasm(rt, artifact) {
   return [runtime(rt), cjs];
 }
 
-/**
- * Found while adding these subjects: on Bun the suspend build hangs for good
- * in a blocking send() once the bulk load's client closes while that send
- * waits under backpressure (traced with prints around send: the call never
- * returns). On Linux it fails with EPIPE/ECONNRESET and the loop goes on; on
- * Node 26 and Deno, and in worker mode on Bun, it does too. A glue/Bun bug
- * to fix in packages/, not something to measure around.
- */
-const BUN_SUSPEND_HANG =
-  'on Bun the suspend build hangs in a blocking send when the bulk client closes during it (Linux: EPIPE/ECONNRESET); glue bug, not measured';
-
 const RUNTIME_LABEL = { node20: 'Node 20', node26: 'Node 26', deno: 'Deno', bun: 'Bun' };
 
 /**
@@ -96,10 +85,7 @@ export const SUBJECTS = [
       kind: 'blocking',
       runtime: rt,
       ...(rt === 'node26' ? {} : { smokeSkip: 'the smoke runs the blocking echo on Node 26 only, to stay short (test/glue/blocking.test.ts runs blocking programs on every runtime)' }),
-      command: () => {
-        if (rt === 'bun' && mode === 'suspend') throw new Unavailable(BUN_SUSPEND_HANG);
-        return runWasm(rt, wasmBlockingEcho(mode));
-      },
+      command: () => runWasm(rt, wasmBlockingEcho(mode)),
     })),
   ),
 ];

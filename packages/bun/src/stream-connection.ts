@@ -13,7 +13,10 @@
  *   `socket.terminate()` closes with SO_LINGER 0 (RST).
  * - Once both directions are shut, Bun closes the socket; when our FIN went
  *   first, the peer's FIN then arrives as `close` without an `end` call.
- * - A reset or a write to a dead peer arrives as `close(socket, error)`.
+ * - A reset or a write to a dead peer arrives as `close(socket, error)` —
+ *   unless `write()` met it first: then write() returns -1 (the kernel's
+ *   ECONNRESET/EPIPE is used up by that send) and a paused socket may never
+ *   hear `close` at all, so the failed write itself is reported.
  */
 import { E, type SocketAddress, type StreamConnection, type StreamEvents } from '@rawsock/core';
 import type { Socket } from 'bun';
@@ -68,6 +71,8 @@ export class BunStreamConnection implements StreamConnection {
   private endRequested = false;
   private finSent = false;
   private closeRequested = false;
+  /** A write failed (-1): the connection is broken and was reported so. */
+  private writeBroken = false;
 
   constructor(
     private readonly socket: BunSocket,
@@ -105,13 +110,16 @@ export class BunStreamConnection implements StreamConnection {
   }
 
   write(chunk: Uint8Array): void {
-    if (this.hostClosed || this.closeRequested || chunk.byteLength === 0) return;
+    if (this.hostClosed || this.closeRequested || this.writeBroken || chunk.byteLength === 0) return;
     if (this.queue.length > 0) {
       this.queue.push(chunk);
       return;
     }
     const n = this.socket.write(chunk);
-    if (n < 0) return; // closed under us; `close` follows and reports it
+    if (n < 0) {
+      this.writeFailed();
+      return;
+    }
     this.written(n);
     if (n < chunk.byteLength) this.queue.push(n === 0 ? chunk : chunk.subarray(n));
   }
@@ -160,7 +168,10 @@ export class BunStreamConnection implements StreamConnection {
     while (this.queue.length > 0) {
       const head = this.queue[0] as Uint8Array;
       const n = this.socket.write(head);
-      if (n < 0) return;
+      if (n < 0) {
+        this.writeFailed();
+        return;
+      }
       this.written(n);
       if (n < head.byteLength) {
         if (n > 0) this.queue[0] = head.subarray(n);
@@ -215,6 +226,21 @@ export class BunStreamConnection implements StreamConnection {
       const bytes = this.unreported;
       this.unreported = 0;
       if (bytes > 0) this.emit((e) => e.onWritten(bytes));
+    });
+  }
+
+  /**
+   * Bun's write() said -1: the send failed, the peer is gone (a reset; Bun
+   * does not say which errno). Reported as ECONNRESET, after write()
+   * returns, unless `close` reported it first; the core decides what the
+   * program sees. The handle stays until the core closes or resets it.
+   */
+  private writeFailed(): void {
+    if (this.writeBroken) return;
+    this.writeBroken = true;
+    this.queue.length = 0;
+    queueMicrotask(() => {
+      if (!this.hostClosed) this.emit((e) => e.onError(E.ECONNRESET));
     });
   }
 

@@ -109,6 +109,9 @@ export class BlockingSyscalls {
       }
       if (r !== -E.EAGAIN) return sent > 0 ? sent : r;
       if ((await this.readyOr(fd, POLLOUT, deadline)) === TIMED_OUT) return sent > 0 ? sent : -E.EAGAIN;
+      // Woken by an error after some bytes went: return the count and leave
+      // the error for the next call, as tcp_sendmsg does (sk_err stays set).
+      if (sent > 0 && this.table.has(fd) && this.table.get(fd).pendingError !== 0) return sent;
     }
     return sent;
   }

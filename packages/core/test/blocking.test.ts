@@ -124,6 +124,18 @@ describe('blocking calls', () => {
     expect(await b.sendto(c, new Uint8Array(1024), 0, null, 0)).toBe(-E.EAGAIN);
   });
 
+  it('a blocked send ended by a reset returns its count and leaves ECONNRESET for the next call, then EPIPE (tcp_sendmsg)', async () => {
+    const { sys, b, c, a } = await connected();
+    // The peer has unread bytes, so its close is a reset.
+    expect(sys.sendto(c, new Uint8Array(10), 0, null, 0)).toBe(10);
+    setTimeout(() => sys.close(a), 100);
+    const r = await b.sendto(c, new Uint8Array(8 * 1024 * 1024), 0, null, 0);
+    expect(r).toBeGreaterThan(0);
+    expect(r).toBeLessThan(8 * 1024 * 1024);
+    expect(sys.sendto(c, new Uint8Array(1), 0, null, 0)).toBe(-E.ECONNRESET);
+    expect(sys.sendto(c, new Uint8Array(1), 0, null, 0)).toBe(-E.EPIPE);
+  });
+
   it('poll waits with a timeout', async () => {
     const { b, c } = await connected();
     const rev = [0];

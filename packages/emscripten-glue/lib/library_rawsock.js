@@ -9,7 +9,10 @@
  * read/write/close/poll/select on them go through FS as for any file.
  */
 mergeInto(LibraryManager.library, {
-#if ASYNCIFY
+#if ASYNCIFY == 2
+  // library_rawsock_jspi.js: suspension, and the refusal where JSPI is missing.
+  $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout', '$Asyncify', '$RAWSOCK_JSPI'],
+#elif ASYNCIFY
   $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout', '$Asyncify'],
 #else
   $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout'],
@@ -38,14 +41,21 @@ mergeInto(LibraryManager.library, {
     },
     runtime: null,
     root: null,
-    // Linked with -sASYNCIFY: blocking calls can suspend the program. (JSPI
-    // builds, ASYNCIFY == 2, are not suspended yet: they get the worker bridge.)
+    // Linked with -sASYNCIFY or -sJSPI: blocking calls can suspend the
+    // program (JSPI: rawsock_jspi.c and library_rawsock_jspi.js, where only
+    // main's stack can suspend).
 #if ASYNCIFY == 1
     buildSuspends: true,
     suspend: function(start) { return Asyncify.handleAsync(start); },
+    canSuspend: null,
+#elif ASYNCIFY == 2
+    buildSuspends: true,
+    suspend: function(start) { return RAWSOCK_JSPI.suspend(start); },
+    canSuspend: function() { return RAWSOCK_JSPI.canSuspend(); },
 #else
     buildSuspends: false,
     suspend: null,
+    canSuspend: null,
 #endif
     // The core, made on first use so programs without sockets pay nothing.
     get: function() {
@@ -69,7 +79,7 @@ mergeInto(LibraryManager.library, {
         hasCallbacks: function() { return Object.keys(RAWSOCK.callbacks).length > 0; }
       };
       // The blocking mode chosen at link time (rawsock-emcc --rawsock-blocking) and whether the build can suspend.
-      var build = { blocking: typeof RAWSOCK_LINK_BLOCKING !== 'undefined' ? RAWSOCK_LINK_BLOCKING : 'auto', suspends: RAWSOCK.buildSuspends, suspend: RAWSOCK.suspend };
+      var build = { blocking: typeof RAWSOCK_LINK_BLOCKING !== 'undefined' ? RAWSOCK_LINK_BLOCKING : 'auto', suspends: RAWSOCK.buildSuspends, suspend: RAWSOCK.suspend, canSuspend: RAWSOCK.canSuspend };
       RAWSOCK.runtime = RawsockRuntime.createGlueRuntime(fs, Module['rawsock'] || {}, abi, build);
       return RAWSOCK.runtime;
     },
@@ -92,7 +102,18 @@ mergeInto(LibraryManager.library, {
     callbacks: {},
     emit: function(event, data) {
       var cb = RAWSOCK.callbacks[event];
-      if (cb) cb(data);
+      if (!cb) return;
+#if ASYNCIFY == 2
+      // JSPI: a callback is not main's stack and cannot suspend.
+      RAWSOCK_JSPI.inCallback++;
+      try {
+        cb(data);
+      } finally {
+        RAWSOCK_JSPI.inCallback--;
+      }
+#else
+      cb(data);
+#endif
     },
     // Each socket stream has a node of its own (dup makes another), never in
     // FS's name table (createStream): it goes with the stream.

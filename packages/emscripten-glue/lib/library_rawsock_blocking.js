@@ -47,6 +47,10 @@
 #if ASYNCIFY == 1
       rewinding: function() { return Asyncify.state === Asyncify.State.Rewinding; },
       unwinding: function() { return Asyncify.state === Asyncify.State.Unwinding; }
+#elif ASYNCIFY == 2
+      // JSPI: rawsock_jspi.c calls the import again after its wait, the same way.
+      rewinding: function() { return RAWSOCK_JSPI.resumed; },
+      unwinding: function() { return RAWSOCK_JSPI.pending !== null; }
 #else
       rewinding: function() { return false; },
       unwinding: function() { return false; }

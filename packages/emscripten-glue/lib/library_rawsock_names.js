@@ -44,7 +44,13 @@ mergeInto(LibraryManager.library, {
     // Called from rawsock_names.c's EM_ASYNC_JS: looks the name up while the program is suspended.
     wait: function(node) {
       var name = RAWSOCK_NAMES.str(node);
+#if ASYNCIFY == 2
+      // JSPI: main's stack is suspended meanwhile (library_rawsock_jspi.js counts it).
+      RAWSOCK_JSPI.running--;
+      return RAWSOCK.get().netdb.settle(name).then(function(s) { RAWSOCK_NAMES.settled[name] = s; }).finally(function() { RAWSOCK_JSPI.running++; });
+#else
       return RAWSOCK.get().netdb.settle(name).then(function(s) { RAWSOCK_NAMES.settled[name] = s; });
+#endif
     },
     hostent: function(h, addrs, max, name, namelen, aliases, aliaseslen) {
       if (h.hErrno) return -h.hErrno;
@@ -93,13 +99,16 @@ mergeInto(LibraryManager.library, {
   // rawsock_names_wait) — never when a synchronous lookup is installed
   // (worker bridge) or in builds that cannot suspend (placeholders there).
   rawsock_names_should_wait__deps: ['$RAWSOCK_NAMES'],
-  // JSPI builds (ASYNCIFY == 2) are left out: there a suspension is only
-  // allowed inside the exports JSPI wraps (main), not in main-loop or socket
-  // callbacks, and a wrong guess traps; they get placeholders.
+  // JSPI builds (ASYNCIFY == 2) wait only in suspend mode and on main's
+  // stack (a suspension anywhere else traps); elsewhere they get placeholders.
   rawsock_names_should_wait: function(node, flags, family) {
 #if ASYNCIFY == 1
     var rt = RAWSOCK.get();
     if (rt.names.blocking) return 0;
+    return rt.netdb.needsLookup(RAWSOCK_NAMES.str(node), flags, family) === undefined ? 0 : 1;
+#elif ASYNCIFY == 2
+    var rt = RAWSOCK.get();
+    if (rt.names.blocking || rt.mode !== 'suspend' || !RAWSOCK_JSPI.canSuspend()) return 0;
     return rt.netdb.needsLookup(RAWSOCK_NAMES.str(node), flags, family) === undefined ? 0 : 1;
 #else
     return 0;

@@ -24,6 +24,8 @@ export interface GluePaths {
   readonly shim: string;
   /** Further C sources linked after the shim (rawsock_names.c: getaddrinfo & co.). */
   readonly sources?: readonly string[];
+  /** rawsock_jspi.c, linked into -sJSPI builds only (their suspend mode). */
+  readonly jspi?: string;
   /**
    * A --pre-js recording the link-time choices (see {@link linkRecord});
    * the wrapper writes it for each link.
@@ -117,6 +119,12 @@ export const SUSPENDING_IMPORTS = [
   'rawsock_epoll_wait',
 ] as const;
 
+/** True if the arguments ask for JSPI (-sJSPI, or -sASYNCIFY=2). */
+export function jspiOn(args: readonly string[]): boolean {
+  const jspi = settingValueText(args, 'JSPI');
+  return (jspi !== undefined && jspi !== '0') || settingValueText(args, 'ASYNCIFY') === '2';
+}
+
 /** True if the arguments turn Asyncify on (-sASYNCIFY, -sASYNCIFY=1). */
 export function asyncifyOn(args: readonly string[]): boolean {
   const v = settingValueText(args, 'ASYNCIFY');
@@ -186,9 +194,17 @@ export function glueFlags(version: EmccVersion, userArgs: readonly string[], pat
     notes.push('[rawsock] -sNODERAWSOCKETS ignored: rawsock provides sockets');
   }
   if (compileOnly(keep)) return { add: [], keep, notes, blocking };
-  const add = [...paths.libraries.flatMap((l) => ['--js-library', l]), ...(paths.record ? ['--pre-js', paths.record] : []), '--pre-js', paths.runtime, paths.shim, ...(paths.sources ?? [])];
+  const add = [
+    ...paths.libraries.flatMap((l) => ['--js-library', l]),
+    ...(paths.record ? ['--pre-js', paths.record] : []),
+    '--pre-js',
+    paths.runtime,
+    paths.shim,
+    ...(paths.sources ?? []),
+    ...(paths.jspi && jspiOn(keep) ? [paths.jspi] : []),
+  ];
   if (before(version, 3, 1, 11) && !setsSetting(keep, 'WASM_ASYNC_COMPILATION')) add.push('-sWASM_ASYNC_COMPILATION=0');
-  if (asyncifyOn(keep)) {
+  if (asyncifyOn(keep) && !jspiOn(keep)) {
     // The glue's imports that can suspend must be Asyncify imports; the user's own ones are kept.
     const user = settingValue(keep, 'ASYNCIFY_IMPORTS');
     keep = withoutSetting(keep, 'ASYNCIFY_IMPORTS');

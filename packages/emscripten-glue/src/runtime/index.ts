@@ -61,10 +61,12 @@ export interface RawsockModuleOptions {
 export interface GlueBuild {
   /** rawsock-emcc --rawsock-blocking (default 'auto'). */
   readonly blocking?: string;
-  /** Linked with -sASYNCIFY: blocking calls can suspend the program. */
+  /** Linked with -sASYNCIFY or -sJSPI: blocking calls can suspend the program. */
   readonly suspends?: boolean;
-  /** Such a build's way to suspend (Asyncify.handleAsync), from the JS library. */
+  /** Such a build's way to suspend (Asyncify.handleAsync, or RAWSOCK_JSPI.suspend), from the JS library. */
   readonly suspend?: Suspend;
+  /** JSPI builds: false while a wait cannot suspend (outside main's stack). */
+  readonly canSuspend?: (() => boolean) | null;
 }
 
 /** The library's view of the runtime. */
@@ -190,16 +192,17 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
   const sys = new SocketSyscalls(table, { abi });
   const blocking = choice.mode === 'suspend' ? new BlockingSyscalls(sys) : undefined;
   if (blocking && !build.suspend) throw new Error('[rawsock] this build says it can suspend but the glue library gave no way to: relink with the current rawsock-emcc');
+  const suspension = build.suspend ? { suspend: build.suspend, ...(build.canSuspend ? { canSuspend: build.canSuspend } : {}) } : undefined;
   return {
     mode: choice.mode,
     table,
-    sys: blocking && build.suspend ? suspendingSyscalls(sys, blocking, table, build.suspend) : sys,
+    sys: blocking && suspension ? suspendingSyscalls(sys, blocking, table, suspension) : sys,
     blocking,
     errno: linuxToEmscriptenErrno,
     dupTo,
     callbacksChanged: () => undefined,
     revents: (fd, events) => table.revents({ fd, events }),
-    waitReady: blocking && build.suspend ? suspendingWait(blocking, build.suspend) : (requests) => table.pollNow(requests),
+    waitReady: blocking && suspension ? suspendingWait(blocking, suspension) : (requests) => table.pollNow(requests),
     watch: (fd, listener) => {
       if (!table.has(fd)) return;
       const s = table.get(fd);

@@ -132,3 +132,40 @@ export async function bulk(start: Start, size = 1536 * 1024): Promise<PeerResult
     server.close();
   }
 }
+
+/**
+ * The peer of send_peer_close.c: it sends 4 MiB on every connection and
+ * reads nothing (so both sides' buffers fill), and closes every open
+ * connection 300 ms after the program prints "sending" and at once when it
+ * prints "closing". The unread data makes each close a reset.
+ */
+export async function sendPeerClose(start: Start): Promise<PeerResult> {
+  const open = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const server = createServer({ pauseOnConnect: true }, (s) => {
+    open.add(s);
+    s.on('error', () => undefined);
+    s.write(Buffer.alloc(4 << 20, 'x'));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const closed: string[] = [];
+  const closeAll = (why: string) => {
+    closed.push(`${why}: closed ${open.size} connection(s) unread`);
+    for (const s of open) s.destroy();
+    open.clear();
+  };
+  try {
+    const run = await start(['--port', String(port)], (line) => {
+      if (line === 'closing') closeAll('closing');
+      if (line !== 'sending') return;
+      const t = setTimeout(() => closeAll('sending'), 300);
+      timers.add(t);
+    });
+    return { run, peer: closed };
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    for (const s of open) s.destroy();
+    server.close();
+  }
+}

@@ -47,6 +47,7 @@ const glue = (v: keyof typeof VERSIONS, record = true) => [
   '--js-library', join(pkg, 'lib', 'library_rawsock_fd.js'),
   '--js-library', join(pkg, 'lib', 'library_rawsock_names.js'),
   '--js-library', join(pkg, 'lib', 'library_rawsock_blocking.js'),
+  '--js-library', join(pkg, 'lib', 'library_rawsock_jspi.js'),
   ...(record ? ['--pre-js', '<record>'] : []),
   '--pre-js', join(pkg, 'dist', 'rawsock-runtime.js'),
   join(pkg, 'lib', 'rawsock_shim.c'),
@@ -107,6 +108,15 @@ describe('rawsock-emcc', () => {
     const r = wrap(['app.c', '-sASYNCIFY=1', '-sASYNCIFY_IMPORTS=[my_sleep, env.other]'], '3.1.6');
     expect(r.passed.filter((a) => a.includes('ASYNCIFY'))).toEqual(['-sASYNCIFY=1', `-sASYNCIFY_IMPORTS=[my_sleep,env.other,${glueImports}]`]);
     expect(wrap(['app.c', '-sASYNCIFY=0'], '3.1.6').passed.join(' ')).not.toContain('ASYNCIFY_IMPORTS');
+  });
+
+  it('-sJSPI (or -sASYNCIFY=2): rawsock_jspi.c is linked, after the glue, and no ASYNCIFY_IMPORTS are added; other builds do not get it', () => {
+    const jspiC = join(pkg, 'lib', 'rawsock_jspi.c');
+    for (const flag of ['-sJSPI', '-sJSPI=1', '-sASYNCIFY=2']) {
+      const r = wrap(['app.c', flag], '6.0.5');
+      expect(r.passed).toEqual(['app.c', flag, ...glue('6.0.5'), jspiC]);
+    }
+    for (const flags of [[], ['-sJSPI=0'], ['-sASYNCIFY']]) expect(wrap(['app.c', ...flags], '6.0.5').passed).not.toContain(jspiC);
   });
 
   it('exits with emcc\'s status; a missing emcc is 127 with a [rawsock] message', () => {

@@ -49,6 +49,8 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
   let suspending = '';
   let jspi = '';
   let bridged = '';
+  let jspiSuspending = '';
+  let mainLookup = '';
   // JSPI exists from emcc 3.1.59 (as -sJSPI); Node runs it from 24 (Node 26 here).
   const jspiNode = Number(emcc?.split('.')[0] ?? 0) >= 4 ? NODES.find((n) => n.name === 'Node 26') : undefined;
   let hostsFile = '';
@@ -66,6 +68,8 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
     // A plain build at the default `auto`: blocking calls (getaddrinfo included) go through the worker bridge.
     bridged = buildWasm(src, [], '-auto');
     if (jspiNode) jspi = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js'), '-sJSPI', '-Wno-experimental', '--rawsock-blocking=never'], '-jspi');
+    if (jspiNode) jspiSuspending = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js'), '-sJSPI', '-Wno-experimental'], '-jspi-suspend');
+    if (jspiNode) mainLookup = buildWasm(join(here, 'main_lookup.c'), ['--pre-js', join(here, 'lookup-hook.js'), '-sJSPI', '-Wno-experimental'], '-jspi');
     const dir = mkdtempSync(join(tmpdir(), 'rawsock-names-'));
     hostsFile = join(dir, 'hosts');
     writeFileSync(hostsFile, '127.0.0.1 localhost\n10.20.30.40 db.rawsock.test db # a line only the wasm runs read\n');
@@ -134,6 +138,26 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
       const nativeRun = await run(native, args('localhost', hosts));
       const wasmVerdicts = new Set(verdicts(r.stdout));
       for (const v of verdicts(nativeRun.stdout)) expect(wasmVerdicts.has(v), v).toBe(true);
+    }, 60_000);
+
+    it.skipIf(!jspiNode || rt.name === 'Node 20')(`-sJSPI build (suspend mode) on ${rt.name}: getaddrinfo in main waits for DNS — the real address, EAI_NONAME`, async () => {
+      const r = await run(rt.cmd, [...rt.args, rt.other ? artifactFor(rt.other, mainLookup) : mainLookup, ECHO_NAME, 'nx.rawsock.test'], undefined, 30_000);
+      expect(r.stdout).toContain('ok 1 - a DNS-only name resolves to its real address (got 0, 127.0.0.1)');
+      expect(r.stdout).toContain('ok 2 - an unknown name is EAI_NONAME');
+      expect(r.stdout).toMatch(/# passed 2 failed 0/);
+      expect(r.code).toBe(0);
+    }, 60_000);
+
+    // names.c looks the DNS-only names up in its main loop, which is not
+    // main's stack: under JSPI that cannot suspend, so even in suspend mode
+    // those lookups get placeholders and the connect resolves the name.
+    it.skipIf(!jspiNode || rt.name === 'Node 20')(`-sJSPI build (suspend mode) on ${rt.name}: lookups in the main loop get placeholders without a warning; the connect resolves`, async () => {
+      const r = await run(rt.cmd, [...rt.args, rt.other ? artifactFor(rt.other, jspiSuspending) : jspiSuspending, ...args(ECHO_NAME)], undefined, 30_000);
+      expect(r.stdout).toMatch(/# passed \d+ failed 0/);
+      expect(r.stdout).toContain('getpeername is the real peer (127.0.0.1:echo port)');
+      expect(r.stdout).toContain('...then POLLERR and SO_ERROR EHOSTUNREACH');
+      expect(r.stderr).not.toContain('[rawsock]');
+      expect(r.code).toBe(0);
     }, 60_000);
 
     it(`-sASYNCIFY build on ${rt.name}: getaddrinfo waits for DNS — real addresses, EAI_NONAME for an unknown name, as natively`, async () => {

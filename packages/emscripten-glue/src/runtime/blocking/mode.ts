@@ -1,8 +1,9 @@
 /**
  * Which way a blocking socket call waits, decided once per program run.
  *
- * - `suspend`: the build can unwind the wasm stack (-sASYNCIFY; JSPI not yet),
- *   so a blocking call suspends the program until the core's promise settles.
+ * - `suspend`: the build can suspend the wasm stack (-sASYNCIFY, or -sJSPI
+ *   with emcc ≥ 4), so a blocking call suspends the program until the
+ *   core's promise settles.
  * - `worker`: the sockets live in a worker; the program's thread sleeps in
  *   Atomics.wait on a SharedArrayBuffer until each call completes.
  * - `never`: Emscripten's event-driven behaviour — a blocking fd answers
@@ -20,7 +21,7 @@ export const BLOCKING_REQUESTS: readonly BlockingRequest[] = ['auto', 'suspend',
 
 /** What the build and the runtime offer. */
 export interface BlockingAbilities {
-  /** The build was linked with -sASYNCIFY. */
+  /** The build was linked with -sASYNCIFY or -sJSPI. */
   readonly buildSuspends: boolean;
   /** Why the worker bridge is unavailable here, or undefined if it is available. */
   readonly workerUnavailable?: string;
@@ -52,7 +53,7 @@ export function chooseBlockingMode(request: BlockingRequest, can: BlockingAbilit
       return { mode: 'never' };
     case 'suspend':
       if (!can.buildSuspends) {
-        throw new Error("[rawsock] blocking mode 'suspend' needs a build linked with -sASYNCIFY (JSPI builds are not suspended yet); relink, or use --rawsock-blocking=worker|auto");
+        throw new Error("[rawsock] blocking mode 'suspend' needs a build linked with -sASYNCIFY (or -sJSPI, emcc ≥ 4); relink, or use --rawsock-blocking=worker|auto");
       }
       return { mode: 'suspend' };
     case 'worker':

@@ -10,6 +10,10 @@
  * while unwinding returns a placeholder the glue's marshalling ignores, the
  * re-entered one returns the settled value.
  * https://emscripten.org/docs/porting/asyncify.html
+ * JSPI builds (-sJSPI) get the same two calls from rawsock_jspi.c and
+ * library_rawsock_jspi.js. There only main's stack can suspend: a blocking
+ * call from a socket callback or a main-loop iteration gets the
+ * non-blocking answer, with a one-time warning, instead of a JSPI trap.
  */
 import { MSG_DONTWAIT, type BlockingSyscalls, type PollRequest, type SocketSyscalls, type SocketTable } from '@rawsock/core';
 import type { GlueSyscalls } from './bridged-syscalls.js';
@@ -17,9 +21,44 @@ import type { GlueSyscalls } from './bridged-syscalls.js';
 /** Runs `start` with the wasm stack suspended; returns its number once resumed. */
 export type Suspend = (start: () => Promise<number>) => number;
 
+/** How a suspend-mode build suspends, and whether it can at this moment. */
+export interface Suspension {
+  readonly suspend: Suspend;
+  /** False where a wait cannot suspend (JSPI: outside main's stack); absent: always can. */
+  readonly canSuspend?: () => boolean;
+  /** Told once when a blocking call could not wait (defaults to console.warn). */
+  readonly warn?: (message: string) => void;
+}
+
+/** The warning printed once when a JSPI build's blocking call cannot suspend. */
+export const CANNOT_SUSPEND_WARNING =
+  "[rawsock] a blocking socket call outside main (in a socket callback or a main-loop iteration) cannot suspend a -sJSPI build: it returned at once (EAGAIN/EINPROGRESS; poll, select and epoll_wait did not wait). Make blocking calls from main, or use non-blocking sockets there.";
+
+const checks = new WeakMap<Suspension, () => boolean>();
+
+/** True unless the build says it cannot suspend now; warns once per Suspension when it cannot. */
+function suspensionCheck(s: Suspension): () => boolean {
+  const known = checks.get(s);
+  if (known) return known;
+  let warned = false;
+  const check = (): boolean => {
+    if (!s.canSuspend || s.canSuspend()) return true;
+    if (!warned) {
+      warned = true;
+      // eslint-disable-next-line no-console -- the program's stderr is where it learns why a call did not block
+      (s.warn ?? console.warn)(CANNOT_SUSPEND_WARNING);
+    }
+    return false;
+  };
+  checks.set(s, check);
+  return check;
+}
+
 /** SocketSyscalls with the waiting calls routed through `suspend`. */
-export function suspendingSyscalls(sys: SocketSyscalls, blocking: BlockingSyscalls, table: SocketTable, suspend: Suspend): GlueSyscalls {
-  const blocks = (fd: number, flags = 0): boolean => !(flags & MSG_DONTWAIT) && table.has(fd) && !table.get(fd).nonBlocking;
+export function suspendingSyscalls(sys: SocketSyscalls, blocking: BlockingSyscalls, table: SocketTable, suspension: Suspension): GlueSyscalls {
+  const suspend = suspension.suspend;
+  const can = suspensionCheck(suspension);
+  const blocks = (fd: number, flags = 0): boolean => !(flags & MSG_DONTWAIT) && table.has(fd) && !table.get(fd).nonBlocking && can();
   const proxy = Object.create(sys) as GlueSyscalls;
   return Object.assign(proxy, {
     connect: (fd: number, addr: Uint8Array, addrlen: number) => (blocks(fd) ? suspend(() => blocking.connect(fd, addr, addrlen)) : sys.connect(fd, addr, addrlen)),
@@ -32,7 +71,12 @@ export function suspendingSyscalls(sys: SocketSyscalls, blocking: BlockingSyscal
   });
 }
 
-/** poll(2) that suspends up to `timeoutMs` for one of `requests`; resolves to the ready count. */
-export function suspendingWait(blocking: BlockingSyscalls, suspend: Suspend): (requests: readonly PollRequest[], timeoutMs: number) => number {
-  return (requests, timeoutMs) => suspend(() => blocking.poll(requests, new Array<number>(requests.length), timeoutMs));
+/**
+ * poll(2) that suspends up to `timeoutMs` for one of `requests`; resolves to
+ * the ready count. Where it cannot suspend it does not wait (0: the caller
+ * looks again and answers at once).
+ */
+export function suspendingWait(blocking: BlockingSyscalls, suspension: Suspension): (requests: readonly PollRequest[], timeoutMs: number) => number {
+  const can = suspensionCheck(suspension);
+  return (requests, timeoutMs) => (can() ? suspension.suspend(() => blocking.poll(requests, new Array<number>(requests.length), timeoutMs)) : 0);
 }
