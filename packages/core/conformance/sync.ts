@@ -37,6 +37,15 @@ function listener(net: SyncSockets, close: (fd: number) => void, backlog = 8): {
   return { fd, addr: unwrap(net.getsockname(fd), 'getsockname') };
 }
 
+/** A TCP client connected (blocking) to a fresh listener that never accepts; the client's fd. */
+function connectedClient(net: SyncSockets, close: (fd: number) => void): number {
+  const l = listener(net, close);
+  const c = unwrap(net.socket('ipv4', 'stream'), 'socket');
+  close(c);
+  unwrap(net.connect(c, l.addr), 'connect');
+  return c;
+}
+
 /** Milliseconds `fn` took. */
 function timed(fn: () => void): number {
   const started = Date.now();
@@ -76,10 +85,7 @@ export const syncCases: readonly SyncCase[] = [
   {
     name: 'SO_RCVTIMEO: a blocking recv with no data waits about the timeout, then EAGAIN',
     run(net, close) {
-      const l = listener(net, close);
-      const c = unwrap(net.socket('ipv4', 'stream'), 'socket');
-      close(c);
-      unwrap(net.connect(c, l.addr), 'connect');
+      const c = connectedClient(net, close);
       unwrap(net.setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, timeval(150)), 'SO_RCVTIMEO');
       let r: ReturnType<SyncSockets['recv']> | undefined;
       const waited = timed(() => (r = net.recv(c, 10)));
@@ -90,10 +96,7 @@ export const syncCases: readonly SyncCase[] = [
   {
     name: 'SO_SNDTIMEO: a blocking send the peer never reads fills the buffers, waits about the timeout, then returns the bytes taken',
     run(net, close) {
-      const l = listener(net, close);
-      const c = unwrap(net.socket('ipv4', 'stream'), 'socket');
-      close(c);
-      unwrap(net.connect(c, l.addr), 'connect');
+      const c = connectedClient(net, close);
       unwrap(net.setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, timeval(200)), 'SO_SNDTIMEO');
       const chunk = new Uint8Array(256 * 1024);
       let total = 0;

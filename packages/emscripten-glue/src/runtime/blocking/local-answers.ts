@@ -10,18 +10,9 @@
  */
 import type { BoardRead } from './readiness-board.js';
 
-const POLLIN = 0x1;
-const POLLERR = 0x8;
-const POLLHUP = 0x10;
-const POLLNVAL = 0x20;
-const POLLRDHUP = 0x2000;
-const EAGAIN = 11;
-const MSG_PEEK = 0x2;
-const MSG_DONTWAIT = 0x40;
-const MSG_WAITALL = 0x100;
-const MSG_NOSIGNAL = 0x4000;
-const SOCK_NONBLOCK = 0x800;
-const SOCK_CLOEXEC = 0x80000;
+import { E, MSG_DONTWAIT, MSG_NOSIGNAL, MSG_PEEK, MSG_WAITALL, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLRDHUP, SOCK_CLOEXEC, SOCK_NONBLOCK } from '@rawsock/core';
+
+const EAGAIN = E.EAGAIN;
 
 /** Anything that makes recv or accept answer at once (data, EOF, an error). */
 const READ_EVENTS = POLLIN | POLLERR | POLLHUP | POLLRDHUP;
