@@ -45,6 +45,25 @@ const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 const err = (errno: number): Result<never> => ({ ok: false, errno, code: errnoName(errno) ?? 'EUNKNOWN' });
 const toResult = (r: number): Result<number> => (r < 0 ? err(-r) : ok(r));
 
+/** How long a call looks for its answer before it sleeps (ms). */
+const SPIN_MS = 0.05;
+
+/** A monotonic clock in ms (performance.now on Node, Deno and Bun; Date.now elsewhere). */
+const clock: () => number = (() => {
+  const perf = (globalThis as { performance?: { now(): number } }).performance;
+  return perf ? () => perf.now() : () => Date.now();
+})();
+
+/** Looks at the answer state until it is an answer or `ms` pass. */
+function spinFor(header: Int32Array, ms: number): void {
+  const a = atomics();
+  const until = clock() + ms;
+  for (;;) {
+    for (let i = 0; i < 64; i++) if (a.load(header, SLOT.state) === STATE_ANSWER) return;
+    if (clock() >= until) return;
+  }
+}
+
 /** Synchronous sockets over the SAB+Atomics bridge: each call posts a request to the serving thread and blocks in Atomics.wait until it is answered. Blocking fds block for real ({@link BlockingSyscalls} semantics). Every call returns a {@link Result}. */
 export class SyncSockets {
   private readonly header: Int32Array;
@@ -87,6 +106,10 @@ export class SyncSockets {
     if (a.load(this.header, SLOT.server) === SERVER_GONE) return this.gone();
     a.store(this.header, SLOT.state, STATE_REQUEST);
     this.post(req);
+    // Most answers come within tens of µs; sleeping in Atomics.wait and
+    // being woken costs about as much again on an idle machine (the thread
+    // leaves the CPU), so look for a short while before sleeping.
+    spinFor(this.header, SPIN_MS);
     while (a.load(this.header, SLOT.state) !== STATE_ANSWER) a.wait(this.header, SLOT.state, STATE_REQUEST);
     const h = this.header;
     const answer: BridgeAnswer = {
