@@ -93,25 +93,35 @@ export class BlockingSyscalls {
   /**
    * sendto(2): a blocking stream send waits until every byte is queued
    * (or the timeout, returning what was sent so far, or EAGAIN if nothing).
+   *
+   * @param movedBefore bytes of the same send(2) that earlier calls already
+   *   moved, for a caller that streams one send in pieces (the worker
+   *   bridge): then, as for bytes moved within this call, an error that
+   *   ends the send is left pending for the program's next call and this
+   *   piece returns its count (possibly 0) — tcp_sendmsg keeps sk_err set.
    */
-  async sendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array | null, addrlen: number): Promise<number> {
+  async sendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array | null, addrlen: number, movedBefore = 0): Promise<number> {
     if (!this.blocks(fd, flags) || this.table.get(fd).type !== 1) {
       return this.retry(fd, flags, POLLOUT, 'snd', () => this.sys.sendto(fd, data, flags, addr, addrlen));
     }
     const deadline = this.deadline(fd, 'snd');
+    const errorPending = () => this.table.has(fd) && this.table.get(fd).pendingError !== 0;
     let sent = 0;
     while (sent < data.byteLength || data.byteLength === 0) {
+      // A later piece must not take the error that ended the earlier ones.
+      if (movedBefore > 0 && sent === 0 && errorPending()) return 0;
       const r = this.sys.sendto(fd, data.subarray(sent), flags, addr, addrlen);
       if (r >= 0) {
         sent += r;
         if (data.byteLength === 0) return 0;
         continue;
       }
-      if (r !== -E.EAGAIN) return sent > 0 ? sent : r;
-      if ((await this.readyOr(fd, POLLOUT, deadline)) === TIMED_OUT) return sent > 0 ? sent : -E.EAGAIN;
+      const moved = sent + movedBefore > 0;
+      if (r !== -E.EAGAIN) return moved ? sent : r;
+      if ((await this.readyOr(fd, POLLOUT, deadline)) === TIMED_OUT) return moved ? sent : -E.EAGAIN;
       // Woken by an error after some bytes went: return the count and leave
       // the error for the next call, as tcp_sendmsg does (sk_err stays set).
-      if (sent > 0 && this.table.has(fd) && this.table.get(fd).pendingError !== 0) return sent;
+      if (sent + movedBefore > 0 && errorPending()) return sent;
     }
     return sent;
   }

@@ -174,7 +174,7 @@ export class SyncSockets {
     let sent = 0;
     do {
       const piece = data.slice(sent, sent + this.maxTransfer);
-      const r = this.call({ op: 'sendto', args: [fd, flags, 0], data: piece }).result;
+      const r = this.call({ op: 'sendto', args: [fd, flags, 0, sent], data: piece }).result;
       if (r < 0) return sent > 0 ? ok(sent) : err(-r);
       sent += r;
       if (r < piece.byteLength) break;

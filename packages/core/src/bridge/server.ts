@@ -58,7 +58,8 @@ export async function answerBridgeRequest(
         result = await blocking.accept4(n(0), addr, ADDR_BYTES, n(1));
         break;
       case 'sendto':
-        result = await blocking.sendto(n(0), req.data ?? new Uint8Array(0), n(1), req.addr ?? null, n(2));
+        // args[3]: bytes of the same send(2) earlier pieces moved (see BlockingSyscalls.sendto).
+        result = await blocking.sendto(n(0), req.data ?? new Uint8Array(0), n(1), req.addr ?? null, n(2), n(3));
         break;
       case 'recvfrom': {
         const max = Math.min(n(1), payload.byteLength);

@@ -81,23 +81,16 @@ const pinned = (rt: string, mode: string, lines: string[]) =>
  * a blocking send made after the peer's reset arrived, before the runtime
  * reported it, has its bytes accepted (the runtime's write completes
  * later; the next call reports ECONNRESET) — except through the worker
- * bridge on Bun, whose write fails at once. Through the worker bridge on
- * Node and Deno, a large send that ends with a short count loses its
- * ECONNRESET (the next call says EPIPE): the bridge streams it in pieces
- * and the error ends the next piece.
+ * bridge on Bun, whose write fails at once.
  */
 const ACCEPTED: Record<string, string> = {
   'ok - a blocking send after the peer reset fails with ECONNRESET': 'not ok - a blocking send after the peer reset fails with ECONNRESET: it was accepted',
-};
-const PIECES: Record<string, string> = {
-  'ok - the reset is reported once, as ECONNRESET': 'not ok - the reset is reported once, as ECONNRESET: returned -1, errno EPIPE',
 };
 const pinnedPeer = (p: string, rt: string, mode: string, lines: string[]) => {
   if (p !== 'send_peer_close.c') return lines;
   const bridged = mode === 'auto' || mode === 'worker';
   if (bridged && rt === 'Bun') return lines;
-  const map = bridged ? { ...ACCEPTED, ...PIECES } : ACCEPTED;
-  return lines.map((l) => map[l] ?? l).sort();
+  return lines.map((l) => ACCEPTED[l] ?? l).sort();
 };
 
 const native: Record<string, string> = {};

@@ -136,7 +136,8 @@ export class BridgedSyscalls implements GlueSyscalls {
     let sent = 0;
     while (sent < data.byteLength) {
       const piece = data.slice(sent, sent + SEND_CHUNK);
-      const r = this.call({ op: 'sendto', args: [fd, flags, to ? addrlen : 0], data: piece, ...(to ? { addr: to } : {}) }).result;
+      // `sent` tells the worker this piece continues one send: an error that ends it stays for the next call.
+      const r = this.call({ op: 'sendto', args: [fd, flags, to ? addrlen : 0, sent], data: piece, ...(to ? { addr: to } : {}) }).result;
       if (r < 0) return sent > 0 ? sent : r;
       sent += r;
       if (r < piece.byteLength) break;
