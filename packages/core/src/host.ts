@@ -22,6 +22,20 @@ export function microtask(callback: () => void): void {
   host.queueMicrotask(callback);
 }
 
+const perf = (globalThis as { performance?: { now(): number } }).performance;
+
+/** A monotonic clock in ms with sub-ms resolution (performance.now; Date.now where there is none). */
+export const monotonicMs: () => number = perf ? () => perf.now() : () => Date.now();
+
+const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+
+/**
+ * Runs `callback` after the event loop's next I/O poll, which does not
+ * sleep while one is pending (setImmediate: Node, Deno, Bun); undefined
+ * where the host has none.
+ */
+export const nextLoopTurn: ((callback: () => void) => void) | undefined = immediate ? (callback) => void immediate(callback) : undefined;
+
 /** Resolves after `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => startTimer(resolve, ms));

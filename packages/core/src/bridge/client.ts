@@ -10,7 +10,7 @@ import type { SocketAddress } from '../address.js';
 import type { Result } from '../api.js';
 import { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM, FIONREAD, F_GETFL, F_SETFL, O_NONBLOCK } from '../constants.js';
 import { E, errnoName } from '../errno.js';
-import { fromUtf8 } from '../host.js';
+import { fromUtf8, monotonicMs } from '../host.js';
 import { decodeSockaddr, encodeSockaddr } from '../sockaddr.js';
 import type { PollRequest } from '../table.js';
 import { ADDR_BYTES, HEADER_BYTES, SERVER_GONE, SERVER_STARTING, SLOT, STATE_ANSWER, STATE_IDLE, STATE_REQUEST, type BridgeRequest } from './protocol.js';
@@ -48,19 +48,13 @@ const toResult = (r: number): Result<number> => (r < 0 ? err(-r) : ok(r));
 /** How long a call looks for its answer before it sleeps (ms). */
 const SPIN_MS = 0.05;
 
-/** A monotonic clock in ms (performance.now on Node, Deno and Bun; Date.now elsewhere). */
-const clock: () => number = (() => {
-  const perf = (globalThis as { performance?: { now(): number } }).performance;
-  return perf ? () => perf.now() : () => Date.now();
-})();
-
 /** Looks at the answer state until it is an answer or `ms` pass. */
 function spinFor(header: Int32Array, ms: number): void {
   const a = atomics();
-  const until = clock() + ms;
+  const until = monotonicMs() + ms;
   for (;;) {
     for (let i = 0; i < 64; i++) if (a.load(header, SLOT.state) === STATE_ANSWER) return;
-    if (clock() >= until) return;
+    if (monotonicMs() >= until) return;
   }
 }
 
