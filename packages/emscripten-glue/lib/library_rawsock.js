@@ -616,25 +616,6 @@ mergeInto(LibraryManager.library, {
     // True while `w` still stands for what its fd is (the fd was not closed, or closed and reused).
     current: function(w) {
       return !w.dead && FS.getStream(w.fd) === w.stream;
-    },
-    // Worker mode: the masks of the sockets in `list` (by index) in one
-    // bridge round trip, rather than one round trip per socket; null when
-    // that is not possible (fewer than two, or no answer per fd).
-    lookAll: function(list) {
-      var requests = [], at = [], i;
-      for (i = 0; i < list.length; i++) {
-        var w = list[i];
-        if (w.armed && RAWSOCK.isSocket(w.fd) && RAWSOCK_EPOLL.current(w)) {
-          requests.push({ fd: w.fd, events: 0xffff });
-          at.push(i);
-        }
-      }
-      if (requests.length < 2) return null;
-      var revents = RAWSOCK.runtime.waitReady(requests, 0);
-      if (!Array.isArray(revents) || revents.length !== requests.length) return null;
-      var masks = new Array(list.length);
-      for (i = 0; i < at.length; i++) masks[at[i]] = revents[i];
-      return masks;
     }
   },
 
@@ -710,8 +691,6 @@ mergeInto(LibraryManager.library, {
     // Only the ready list is visited: idle sockets cost nothing here.
     var list = ep.ready, kept = ep.spare, i = 0;
     ep.ready = kept;
-    // Worker mode without a readiness board: all masks in one round trip.
-    var looked = RAWSOCK.runtime.table || RAWSOCK.runtime.wakeups ? null : RAWSOCK_EPOLL.lookAll(list);
     for (; i < list.length && n < max; i++) {
       var w = list[i];
       if (w.dead) continue;
@@ -722,7 +701,7 @@ mergeInto(LibraryManager.library, {
         continue;
       }
       if (!w.armed) { w.queued = false; continue; }
-      var mask = w.socket ? w.socket.pollMask() : looked && looked[i] !== undefined ? looked[i] : RAWSOCK_EPOLL.mask(w.stream);
+      var mask = w.socket ? w.socket.pollMask() : RAWSOCK_EPOLL.mask(w.stream);
       var ready = mask & (w.events | 0x8 | 0x10) & 0xffff;
       // EPOLLET: report once per wakeup (sockets), or when a condition appears (other streams).
       var report = ready;
