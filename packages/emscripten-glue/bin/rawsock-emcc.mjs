@@ -14,7 +14,7 @@ import { MISSING_EMCC_ADVICE, flagProblems, runInfoCommand } from './cli-info.mj
 const here = dirname(fileURLToPath(import.meta.url));
 const paths = {
   // library_rawsock.js first: the others build on its $RAWSOCK.
-  libraries: ['library_rawsock.js', 'library_rawsock_fd.js', 'library_rawsock_names.js', 'library_rawsock_blocking.js', 'library_rawsock_jspi.js'].map((f) => join(here, '..', 'lib', f)),
+  libraries: ['library_rawsock.js', 'library_rawsock_fd.js', 'library_rawsock_names.js', 'library_rawsock_blocking.js', 'library_rawsock_jspi.js', 'library_rawsock_again.js', 'library_rawsock_threads.js'].map((f) => join(here, '..', 'lib', f)),
   runtime: join(here, '..', 'dist', 'rawsock-runtime.js'),
   shim: join(here, '..', 'lib', 'rawsock_shim.c'),
   sources: [join(here, '..', 'lib', 'rawsock_names.c')],

@@ -11,9 +11,12 @@
 mergeInto(LibraryManager.library, {
 #if ASYNCIFY == 2
   // library_rawsock_jspi.js: suspension, and the refusal where JSPI is missing.
-  $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout', '$Asyncify', '$RAWSOCK_JSPI'],
+  $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout', '$Asyncify', '$RAWSOCK_JSPI', '$RAWSOCK_AGAIN'],
 #elif ASYNCIFY
   $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout', '$Asyncify'],
+#elif PROXY_TO_PTHREAD
+  // library_rawsock_threads.js: each thread waits on its own.
+  $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout', '$RAWSOCK_THREADS', '$RAWSOCK_AGAIN'],
 #else
   $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout'],
 #endif
@@ -48,14 +51,25 @@ mergeInto(LibraryManager.library, {
     buildSuspends: true,
     suspend: function(start) { return Asyncify.handleAsync(start); },
     canSuspend: null,
+    threads: false,
 #elif ASYNCIFY == 2
     buildSuspends: true,
-    suspend: function(start) { return RAWSOCK_JSPI.suspend(start); },
+    suspend: function(start) { return RAWSOCK_AGAIN.suspend(start); },
     canSuspend: function() { return RAWSOCK_JSPI.canSuspend(); },
+    threads: false,
+#elif PROXY_TO_PTHREAD
+    // -sPROXY_TO_PTHREAD (library_rawsock_threads.js): a thread's waiting
+    // call runs here, on the main thread, and waits in its event loop while
+    // the calling thread sleeps; only such calls can wait.
+    buildSuspends: false,
+    suspend: function(start) { return RAWSOCK_AGAIN.suspend(start); },
+    canSuspend: function() { return RAWSOCK_THREADS.serving > 0; },
+    threads: true,
 #else
     buildSuspends: false,
     suspend: null,
     canSuspend: null,
+    threads: false,
 #endif
     // The core, made on first use so programs without sockets pay nothing.
     get: function() {
@@ -79,7 +93,7 @@ mergeInto(LibraryManager.library, {
         hasCallbacks: function() { return Object.keys(RAWSOCK.callbacks).length > 0; }
       };
       // The blocking mode chosen at link time (rawsock-emcc --rawsock-blocking) and whether the build can suspend.
-      var build = { blocking: typeof RAWSOCK_LINK_BLOCKING !== 'undefined' ? RAWSOCK_LINK_BLOCKING : 'auto', suspends: RAWSOCK.buildSuspends, suspend: RAWSOCK.suspend, canSuspend: RAWSOCK.canSuspend };
+      var build = { blocking: typeof RAWSOCK_LINK_BLOCKING !== 'undefined' ? RAWSOCK_LINK_BLOCKING : 'auto', suspends: RAWSOCK.buildSuspends, suspend: RAWSOCK.suspend, canSuspend: RAWSOCK.canSuspend, threads: RAWSOCK.threads };
       RAWSOCK.runtime = RawsockRuntime.createGlueRuntime(fs, Module['rawsock'] || {}, abi, build);
       return RAWSOCK.runtime;
     },
@@ -478,15 +492,21 @@ mergeInto(LibraryManager.library, {
 
   // Replaces library_sockfs.js's registration (which needs SOCKFS's
   // Module.websocket); the callbacks are called as Emscripten documents.
-  $_setNetworkCallback__deps: ['$RAWSOCK', 'rawsock_error_text', '$runtimeKeepalivePush'],
+  $_setNetworkCallback__deps: ['$RAWSOCK', 'rawsock_error_text', '$runtimeKeepalivePush', '$runtimeKeepalivePop'],
   $_setNetworkCallback: function(event, userData, callback) {
+    // Like library_sockfs.js: a program driven by callbacks must outlive
+    // main(); once it has removed them all, it no longer is (one hold per event).
     if (!callback) {
-      delete RAWSOCK.callbacks[event];
+      if (RAWSOCK.callbacks[event]) {
+        delete RAWSOCK.callbacks[event];
+        {{{ runtimeKeepalivePop() }}}
+      }
       if (RAWSOCK.runtime) RAWSOCK.runtime.callbacksChanged();
       return;
     }
-    // Like library_sockfs.js: a program driven by callbacks must outlive main().
-    {{{ runtimeKeepalivePush() }}}
+    if (!RAWSOCK.callbacks[event]) {
+      {{{ runtimeKeepalivePush() }}}
+    }
     RAWSOCK.callbacks[event] = function(data) {
       try {
         if (event === 'error') {
@@ -735,3 +755,17 @@ mergeInto(LibraryManager.library, {
     return n;
   }
 });
+
+// Pthread builds: the sockets, and the readiness changes that fire socket
+// callbacks, live on the main JS thread; a callback set from a thread (main
+// itself runs in one with -sPROXY_TO_PTHREAD) is set there and runs there.
+// Emscripten's setters run in the calling thread, where no event ever comes.
+(function() {
+  var lib = LibraryManager.library;
+  ['error', 'open', 'listen', 'connection', 'message', 'close'].forEach(function(event) {
+    var name = 'emscripten_set_socket_' + event + '_callback';
+    if (!lib[name]) return;
+    lib[name + '__proxy'] = 'sync';
+    lib[name + '__sig'] = 'vii';
+  });
+})();

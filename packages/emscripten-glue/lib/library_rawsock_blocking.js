@@ -30,7 +30,11 @@
   }
 
   mergeInto(lib, {
+#if ASYNCIFY == 2 || PROXY_TO_PTHREAD
+    $RAWSOCK_WAIT__deps: ['$RAWSOCK', '$RAWSOCK_AGAIN'],
+#else
     $RAWSOCK_WAIT__deps: ['$RAWSOCK'],
+#endif
     $RAWSOCK_WAIT: {
       // True when a call may wait: a runtime exists (a socket was made) that blocks in this thread.
       can: function() {
@@ -47,10 +51,11 @@
 #if ASYNCIFY == 1
       rewinding: function() { return Asyncify.state === Asyncify.State.Rewinding; },
       unwinding: function() { return Asyncify.state === Asyncify.State.Unwinding; }
-#elif ASYNCIFY == 2
-      // JSPI: rawsock_jspi.c calls the import again after its wait, the same way.
-      rewinding: function() { return RAWSOCK_JSPI.resumed; },
-      unwinding: function() { return RAWSOCK_JSPI.pending !== null; }
+#elif ASYNCIFY == 2 || PROXY_TO_PTHREAD
+      // JSPI (rawsock_jspi.c) and threads (library_rawsock_threads.js) call
+      // the import again after its wait, the same way (library_rawsock_again.js).
+      rewinding: function() { return RAWSOCK_AGAIN.resumed; },
+      unwinding: function() { return RAWSOCK_AGAIN.pending !== null; }
 #else
       rewinding: function() { return false; },
       unwinding: function() { return false; }

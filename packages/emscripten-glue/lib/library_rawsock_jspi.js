@@ -12,7 +12,7 @@
  * So the glue's socket imports stay plain. rawsock_jspi.c defines the
  * syscalls that can wait and calls each import here as
  * rawsock_jspi_<name>: the import runs as usual; when it had to wait and
- * could (RAWSOCK_JSPI.suspend, only on main's stack), it answers WAITING.
+ * could (only on main's stack), it answers WAITING (library_rawsock_again.js).
  * The C side then suspends in rawsock_jspi_wait, the one suspending import,
  * and calls the import again, which gets the settled value from the wait —
  * the two calls Asyncify makes around a suspension (the first one's memory
@@ -32,14 +32,10 @@
                        '__syscall_poll', 'fd_read', 'fd_write', 'rawsock_epoll_wait'];
 
   mergeInto(lib, {
-    $RAWSOCK_JSPI__deps: ['$Asyncify'],
+    // The two calls and the wait between them: library_rawsock_again.js.
+    $RAWSOCK_JSPI__deps: ['$Asyncify', '$RAWSOCK_AGAIN'],
     $RAWSOCK_JSPI: {
-      WAITING: -0x7ffe,
-      // The wait the current import started (RAWSOCK_JSPI.suspend).
-      pending: null,
-      // Set by rawsock_jspi_resume for the import's second call: the settled value, used once.
-      resumed: false,
-      value: 0,
+      // Values of settled waits, by id, until main takes its own.
       settled: new Map(),
       nextWait: 1,
       // Promising exports (main) running, not suspended.
@@ -48,22 +44,6 @@
       inCallback: 0,
       canSuspend: function() {
         return RAWSOCK_JSPI.running > 0 && RAWSOCK_JSPI.inCallback === 0;
-      },
-      // The glue's Suspend: in the import's second call the settled value,
-      // else starts the wait (the first call's result is a placeholder).
-      suspend: function(start) {
-        if (RAWSOCK_JSPI.resumed) {
-          RAWSOCK_JSPI.resumed = false;
-          return RAWSOCK_JSPI.value;
-        }
-        RAWSOCK_JSPI.pending = start();
-        return 0;
-      },
-      // Calls the glue's import `f`: its answer, or WAITING.
-      call: function(f, args) {
-        var r = f.apply(null, args);
-        RAWSOCK_JSPI.resumed = false;
-        return RAWSOCK_JSPI.pending ? RAWSOCK_JSPI.WAITING : r;
       }
     },
     // Counts main's stack in and out of promising exports (emcc wraps them
@@ -95,8 +75,7 @@
     rawsock_jspi_wait__deps: ['$RAWSOCK_JSPI'],
     rawsock_jspi_wait__async: true,
     rawsock_jspi_wait: function() {
-      var wait = RAWSOCK_JSPI.pending, id = RAWSOCK_JSPI.nextWait++;
-      RAWSOCK_JSPI.pending = null;
+      var wait = RAWSOCK_AGAIN.take(), id = RAWSOCK_JSPI.nextWait++;
       RAWSOCK_JSPI.running--;
       return wait.then(function(value) {
         RAWSOCK_JSPI.settled.set(id, value);
@@ -107,9 +86,8 @@
     rawsock_jspi_resume__deps: ['$RAWSOCK_JSPI'],
     rawsock_jspi_resume: function(id) {
       RAWSOCK_JSPI.running++;
-      RAWSOCK_JSPI.value = RAWSOCK_JSPI.settled.get(id);
+      RAWSOCK_AGAIN.resume(RAWSOCK_JSPI.settled.get(id));
       RAWSOCK_JSPI.settled.delete(id);
-      RAWSOCK_JSPI.resumed = true;
     }
   });
 
@@ -125,8 +103,8 @@
     mergeInto(lib, kept);
     var entry = {};
     // Made from text so that its source (what emcc emits) names the inner import.
-    entry['rawsock_jspi_' + name] = new Function('return function() { return RAWSOCK_JSPI.call(_rawsock_jspi_inner' + name + ', arguments); };')();
-    entry['rawsock_jspi_' + name + '__deps'] = ['$RAWSOCK_JSPI', 'rawsock_jspi_inner' + name];
+    entry['rawsock_jspi_' + name] = new Function('return function() { return RAWSOCK_AGAIN.call(_rawsock_jspi_inner' + name + ', arguments); };')();
+    entry['rawsock_jspi_' + name + '__deps'] = ['$RAWSOCK_JSPI', '$RAWSOCK_AGAIN', 'rawsock_jspi_inner' + name];
     mergeInto(lib, entry);
   });
 })();

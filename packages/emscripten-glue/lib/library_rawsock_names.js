@@ -4,6 +4,9 @@
  * NameResolver (RAWSOCK.get().netdb) and this file copies the answers into
  * wasm memory. No name policy here: see @rawsock/core's names/.
  */
+// Like the socket syscalls, these run on the main thread in pthread builds
+// (__proxy): the runtime, its names and the lookups settled for a waiting
+// thread are there.
 mergeInto(LibraryManager.library, {
   $RAWSOCK_NAMES__deps: ['$RAWSOCK'],
   $RAWSOCK_NAMES: {
@@ -63,6 +66,8 @@ mergeInto(LibraryManager.library, {
   },
 
   // struct rawsock_ai { int family, socktype, protocol, port; uint32_t scope; unsigned char addr[16]; } (36 bytes).
+  rawsock_gai__proxy: 'sync',
+  rawsock_gai__sig: 'iiiiiiiiiii',
   rawsock_gai__deps: ['$RAWSOCK_NAMES'],
   rawsock_gai: function(node, service, flags, family, socktype, protocol, out, max, canon, canonlen) {
     var host = RAWSOCK_NAMES.str(node);
@@ -83,6 +88,8 @@ mergeInto(LibraryManager.library, {
     return n;
   },
 
+  rawsock_gni__proxy: 'sync',
+  rawsock_gni__sig: 'iiiiiiiiii',
   rawsock_gni__deps: ['$RAWSOCK_NAMES'],
   rawsock_gni: function(family, addr, port, scope, flags, host, hostlen, serv, servlen) {
     var bytes = HEAPU8.slice(addr, addr + (family === 2 /* AF_INET */ ? 4 : 16));
@@ -98,9 +105,13 @@ mergeInto(LibraryManager.library, {
   // program should wait for (rawsock_names.c then suspends in
   // rawsock_names_wait) — never when a synchronous lookup is installed
   // (worker bridge) or in builds that cannot suspend (placeholders there).
+  rawsock_names_should_wait__proxy: 'sync',
+  rawsock_names_should_wait__sig: 'iiii',
   rawsock_names_should_wait__deps: ['$RAWSOCK_NAMES'],
   // JSPI builds (ASYNCIFY == 2) wait only in suspend mode and on main's
   // stack (a suspension anywhere else traps); elsewhere they get placeholders.
+  // -sPROXY_TO_PTHREAD builds wait in the calling thread (2: rawsock_names.c
+  // then waits in rawsock_names_thread_wait, library_rawsock_threads.js).
   rawsock_names_should_wait: function(node, flags, family) {
 #if ASYNCIFY == 1
     var rt = RAWSOCK.get();
@@ -110,12 +121,20 @@ mergeInto(LibraryManager.library, {
     var rt = RAWSOCK.get();
     if (rt.names.blocking || rt.mode !== 'suspend' || !RAWSOCK_JSPI.canSuspend()) return 0;
     return rt.netdb.needsLookup(RAWSOCK_NAMES.str(node), flags, family) === undefined ? 0 : 1;
+#elif PROXY_TO_PTHREAD
+    var rt = RAWSOCK.get();
+    if (rt.names.blocking || rt.mode !== 'thread') return 0;
+    return rt.netdb.needsLookup(RAWSOCK_NAMES.str(node), flags, family) === undefined ? 0 : 2;
 #else
     return 0;
 #endif
   },
+  // Other builds never wait in a thread (library_rawsock_threads.js defines the real one).
+  rawsock_names_thread_wait: function(node) {},
 
   // Returns the number of addresses (each in a 16-byte slot) or -h_errno.
+  rawsock_ghbn__proxy: 'sync',
+  rawsock_ghbn__sig: 'iiiiiiiii',
   rawsock_ghbn__deps: ['$RAWSOCK_NAMES'],
   rawsock_ghbn: function(name, family, addrs, max, namebuf, namelen, aliases, aliaseslen) {
     var host = RAWSOCK_NAMES.str(name) || '';
@@ -123,6 +142,8 @@ mergeInto(LibraryManager.library, {
     return RAWSOCK_NAMES.hostent(h, addrs, max, namebuf, namelen, aliases, aliaseslen);
   },
 
+  rawsock_ghba__proxy: 'sync',
+  rawsock_ghba__sig: 'iiiiiii',
   rawsock_ghba__deps: ['$RAWSOCK_NAMES'],
   rawsock_ghba: function(addr, family, namebuf, namelen, aliases, aliaseslen) {
     var bytes = HEAPU8.slice(addr, addr + (family === 2 ? 4 : 16));

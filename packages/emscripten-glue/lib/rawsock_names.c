@@ -49,8 +49,14 @@ EM_ASYNC_JS(void, rawsock_names_wait, (const char *node), {
   await RAWSOCK_NAMES.wait(node);
 });
 
+/* -sPROXY_TO_PTHREAD builds: the calling thread sleeps until the lookup
+ * settles on the main thread (library_rawsock_threads.js); a no-op elsewhere. */
+extern void rawsock_names_thread_wait(const char *node);
+
 static void wait_for_name(const char *node, int flags, int family) {
-  if (node && rawsock_names_should_wait(node, flags, family)) rawsock_names_wait(node);
+  int how = node ? rawsock_names_should_wait(node, flags, family) : 0;
+  if (how == 1) rawsock_names_wait(node);
+  else if (how == 2) rawsock_names_thread_wait(node);
 }
 
 /* At most this many addrinfo results (glibc has no fixed limit; /etc/hosts lines rarely come close). */

@@ -48,7 +48,7 @@ export interface GlueFlags {
 }
 
 /** The modes --rawsock-blocking takes. */
-export const BLOCKING_CHOICES = ['auto', 'suspend', 'worker', 'never'] as const;
+export const BLOCKING_CHOICES = ['auto', 'suspend', 'worker', 'thread', 'never'] as const;
 
 /**
  * Reads and removes `--rawsock-blocking=MODE` (or `--rawsock-blocking MODE`);

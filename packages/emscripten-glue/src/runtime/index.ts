@@ -24,7 +24,7 @@ import { chooseBlockingMode, isBlockingRequest, type BlockingMode, type Blocking
 import { workerUnavailable } from './blocking/abilities.js';
 import { localRevents } from './blocking/local-answers.js';
 import { startSocketWorker } from './blocking/start-worker.js';
-import { suspendingSyscalls, suspendingWait, type Suspend } from './blocking/suspending-syscalls.js';
+import { CANNOT_WAIT_ON_MAIN_WARNING, suspendingSyscalls, suspendingWait, type Suspend } from './blocking/suspending-syscalls.js';
 import { announceReady, snapshotOf, type SocketSnapshot } from './blocking/worker-messages.js';
 import { runtimeNameSources, type NameFiles } from './name-sources.js';
 import { createNetdb, type Netdb } from './netdb.js';
@@ -42,7 +42,7 @@ export interface RawsockModuleOptions {
   readonly policy?: PolicySpec | string;
   /**
    * How calls on blocking sockets wait (see README "Blocking modes"):
-   * 'auto' (default), 'suspend', 'worker' or 'never'. Overrides the
+   * 'auto' (default), 'suspend', 'worker', 'thread' or 'never'. Overrides the
    * link-time choice (rawsock-emcc --rawsock-blocking).
    */
   readonly blocking?: BlockingRequest;
@@ -65,8 +65,14 @@ export interface GlueBuild {
   readonly suspends?: boolean;
   /** Such a build's way to suspend (Asyncify.handleAsync, or RAWSOCK_JSPI.suspend), from the JS library. */
   readonly suspend?: Suspend;
-  /** JSPI builds: false while a wait cannot suspend (outside main's stack). */
+  /** JSPI builds: false while a wait cannot suspend (outside main's stack); -sPROXY_TO_PTHREAD builds: false outside a thread's call. */
   readonly canSuspend?: (() => boolean) | null;
+  /**
+   * Linked with -pthread -sPROXY_TO_PTHREAD (without -sASYNCIFY): a
+   * thread's waiting call runs on the main thread through `suspend` and
+   * waits there while only that thread sleeps (library_rawsock_threads.js).
+   */
+  readonly threads?: boolean;
 }
 
 /** The library's view of the runtime. */
@@ -155,12 +161,13 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
   const policy = resolved.policy;
   const names = new NameResolver(runtimeNameSources(options.nameFiles));
   const request = options.blocking ?? build.blocking ?? 'auto';
-  if (!isBlockingRequest(request)) throw new Error(`[rawsock] unknown blocking mode '${String(request)}': use auto, suspend, worker or never`);
+  if (!isBlockingRequest(request)) throw new Error(`[rawsock] unknown blocking mode '${String(request)}': use auto, suspend, worker, thread or never`);
   const choice = chooseBlockingMode(request, {
     buildSuspends: !!build.suspends,
+    buildThreads: !!build.threads,
     customProvider: !!options.provider,
     // Probed only when it could matter: a worker is never started for nothing.
-    ...(request === 'worker' || (request === 'auto' && !build.suspends)
+    ...(request === 'worker' || (request === 'auto' && !build.suspends && !build.threads)
       ? { workerUnavailable: fs.freeFds && fs.openSocketFd ? workerUnavailable() : 'the glue library cannot reserve fds (relink with the current rawsock-emcc)' }
       : {}),
   });
@@ -190,9 +197,12 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
     }
   };
   const sys = new SocketSyscalls(table, { abi });
-  const blocking = choice.mode === 'suspend' ? new BlockingSyscalls(sys) : undefined;
-  if (blocking && !build.suspend) throw new Error('[rawsock] this build says it can suspend but the glue library gave no way to: relink with the current rawsock-emcc');
-  const suspension = build.suspend ? { suspend: build.suspend, ...(build.canSuspend ? { canSuspend: build.canSuspend } : {}) } : undefined;
+  // 'thread' waits the way 'suspend' does, in the main thread's event loop, for one thread's call at a time each.
+  const blocking = choice.mode === 'suspend' || choice.mode === 'thread' ? new BlockingSyscalls(sys) : undefined;
+  if (blocking && !build.suspend) throw new Error('[rawsock] this build says it can wait but the glue library gave no way to: relink with the current rawsock-emcc');
+  const suspension = build.suspend
+    ? { suspend: build.suspend, ...(build.canSuspend ? { canSuspend: build.canSuspend } : {}), ...(choice.mode === 'thread' ? { cannotWait: CANNOT_WAIT_ON_MAIN_WARNING } : {}) }
+    : undefined;
   return {
     mode: choice.mode,
     table,

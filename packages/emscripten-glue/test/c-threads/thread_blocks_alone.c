@@ -5,11 +5,13 @@
  * connection; natively the round trip takes a few ms and the waiting thread
  * then gets its byte.
  *
- * Built with -pthread -sPROXY_TO_PTHREAD, rawsock runs every socket call on
- * the program's main JS thread (Emscripten proxies the syscalls there), so a
- * blocking call holds every other thread's socket calls until it returns:
- * the round trip waits for the recv's timeout. test/glue/threads.test.ts
- * pins that deviation (README, "Deviations from Linux").
+ * Built with -pthread -sPROXY_TO_PTHREAD, rawsock's thread mode (the
+ * default there) gives the same: the waiting recv sleeps in its own thread.
+ * With --rawsock-blocking=worker every socket call runs on the main JS
+ * thread, which sleeps in the worker bridge, so a blocking call holds every
+ * other thread's socket calls until it returns: the round trip waits for
+ * the recv's timeout. test/glue/threads.test.ts checks the first and pins
+ * the second (README, "Deviations from Linux").
  */
 #include "../c-blocking/blk.h"
 #include <pthread.h>

@@ -5,6 +5,7 @@ import { chooseBlockingMode, isBlockingRequest } from '../../src/runtime/blockin
 const plain = { buildSuspends: false, customProvider: false };
 const asyncify = { buildSuspends: true, customProvider: false };
 const noSab = { ...plain, workerUnavailable: 'SharedArrayBuffer is not available' };
+const threads = { ...plain, buildThreads: true };
 
 describe('chooseBlockingMode', () => {
   it('auto: suspend when the build can, else worker, else never with a warning naming the fix', () => {
@@ -18,6 +19,15 @@ describe('chooseBlockingMode', () => {
     expect(chooseBlockingMode('auto', { ...asyncify, customProvider: true })).toEqual({ mode: 'suspend' });
   });
 
+  it('auto: a -pthread -sPROXY_TO_PTHREAD build waits in each thread (thread), with or without SharedArrayBuffer probing', () => {
+    expect(chooseBlockingMode('auto', threads)).toEqual({ mode: 'thread' });
+    expect(chooseBlockingMode('auto', { ...threads, customProvider: true })).toEqual({ mode: 'thread' });
+    expect(chooseBlockingMode('thread', threads)).toEqual({ mode: 'thread' });
+    expect(chooseBlockingMode('worker', threads)).toEqual({ mode: 'worker' });
+    expect(() => chooseBlockingMode('thread', plain)).toThrow("[rawsock] blocking mode 'thread' needs a build linked with -pthread -sPROXY_TO_PTHREAD");
+    expect(() => chooseBlockingMode('suspend', threads)).toThrow('use --rawsock-blocking=thread|auto');
+  });
+
   it('explicit modes are given or refused with a reason, never silently replaced', () => {
     expect(chooseBlockingMode('never', asyncify)).toEqual({ mode: 'never' });
     expect(chooseBlockingMode('worker', asyncify)).toEqual({ mode: 'worker' });
@@ -27,7 +37,7 @@ describe('chooseBlockingMode', () => {
   });
 
   it('knows the four names only', () => {
-    expect(['auto', 'suspend', 'worker', 'never'].every(isBlockingRequest)).toBe(true);
+    expect(['auto', 'suspend', 'worker', 'thread', 'never'].every(isBlockingRequest)).toBe(true);
     expect(isBlockingRequest('sometimes')).toBe(false);
     expect(isBlockingRequest(undefined)).toBe(false);
   });

@@ -93,7 +93,7 @@ describe('rawsock-emcc --doctor', () => {
     expect(refused.stdout).toContain('✗ sockets: suspend needs -sASYNCIFY');
     const unknown = cli(['--doctor', 'app.c', '--rawsock-blocking=asyncify']);
     expect(unknown.code).toBe(1);
-    expect(unknown.stdout).toContain('✗ sockets: [rawsock] --rawsock-blocking=asyncify: expected one of auto, suspend, worker, never');
+    expect(unknown.stdout).toContain('✗ sockets: [rawsock] --rawsock-blocking=asyncify: expected one of auto, suspend, worker, thread, never');
   });
 
   it('a missing emcc fails the check (exit 1) and says how to install or point EMCC at one', () => {

@@ -48,6 +48,8 @@ const glue = (v: keyof typeof VERSIONS, record = true) => [
   '--js-library', join(pkg, 'lib', 'library_rawsock_names.js'),
   '--js-library', join(pkg, 'lib', 'library_rawsock_blocking.js'),
   '--js-library', join(pkg, 'lib', 'library_rawsock_jspi.js'),
+  '--js-library', join(pkg, 'lib', 'library_rawsock_again.js'),
+  '--js-library', join(pkg, 'lib', 'library_rawsock_threads.js'),
   ...(record ? ['--pre-js', '<record>'] : []),
   '--pre-js', join(pkg, 'dist', 'rawsock-runtime.js'),
   join(pkg, 'lib', 'rawsock_shim.c'),
@@ -90,7 +92,7 @@ describe('rawsock-emcc', () => {
   });
 
   it('--rawsock-blocking=MODE is taken out of the arguments; an unknown mode stops the link', () => {
-    for (const mode of ['auto', 'suspend', 'worker', 'never']) {
+    for (const mode of ['auto', 'suspend', 'worker', 'thread', 'never']) {
       const r = wrap(['app.c', `--rawsock-blocking=${mode}`, '-o', 'app.js'], '3.1.6');
       expect(r.code).toBe(0);
       expect(r.passed).toEqual(['app.c', '-o', 'app.js', ...glue('3.1.6')]);
@@ -99,7 +101,7 @@ describe('rawsock-emcc', () => {
     const bad = wrap(['app.c', '--rawsock-blocking=sometimes'], '3.1.6');
     expect(bad.code).toBe(1);
     expect(bad.passed).toEqual([]);
-    expect(bad.stderr).toBe('[rawsock] --rawsock-blocking=sometimes: expected one of auto, suspend, worker, never\n');
+    expect(bad.stderr).toBe('[rawsock] --rawsock-blocking=sometimes: expected one of auto, suspend, worker, thread, never\n');
   });
 
   it('-sASYNCIFY: the glue\'s suspending imports join ASYNCIFY_IMPORTS, after the user\'s own', () => {

@@ -1,7 +1,8 @@
 /*
  * getaddrinfo called from main (not a main loop) for a name only the DNS
  * hook knows and for one it does not: in a build that can suspend main
- * (-sASYNCIFY, or -sJSPI in suspend mode) it waits for the answer — the
+ * (-sASYNCIFY, or -sJSPI in suspend mode), or where main runs in a thread
+ * (-pthread -sPROXY_TO_PTHREAD, thread mode), it waits for the answer — the
  * real address, and EAI_NONAME — as glibc does for a DNS name.
  * Run with the names tests' lookup hook (RAWSOCK_TEST_NAMES); natively
  * the program only says so.

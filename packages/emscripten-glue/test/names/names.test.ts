@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODES, buildNative, buildWasm, emccVersion, run, verdicts } from '../glue/harness.js';
-import { OTHERS, artifactFor } from '../glue/other-runtimes.js';
+import { OTHERS, artifactFor, runsPthreadBuilds } from '../glue/other-runtimes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const emcc = emccVersion();
@@ -51,6 +51,7 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
   let bridged = '';
   let jspiSuspending = '';
   let mainLookup = '';
+  let threadLookup = '';
   // JSPI exists from emcc 3.1.59 (as -sJSPI); Node runs it from 24 (Node 26 here).
   const jspiNode = Number(emcc?.split('.')[0] ?? 0) >= 4 ? NODES.find((n) => n.name === 'Node 26') : undefined;
   let hostsFile = '';
@@ -70,6 +71,8 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
     if (jspiNode) jspi = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js'), '-sJSPI', '-Wno-experimental', '--rawsock-blocking=never'], '-jspi');
     if (jspiNode) jspiSuspending = buildWasm(src, ['--pre-js', join(here, 'lookup-hook.js'), '-sJSPI', '-Wno-experimental'], '-jspi-suspend');
     if (jspiNode) mainLookup = buildWasm(join(here, 'main_lookup.c'), ['--pre-js', join(here, 'lookup-hook.js'), '-sJSPI', '-Wno-experimental'], '-jspi');
+    // -O0: emcc 3.1.6's pthread worker script at -O1 is rejected by other Nodes (blocking.test.ts).
+    threadLookup = buildWasm(join(here, 'main_lookup.c'), ['--pre-js', join(here, 'lookup-hook.js'), '-O0', '-pthread', '-sPROXY_TO_PTHREAD'], '-thread');
     const dir = mkdtempSync(join(tmpdir(), 'rawsock-names-'));
     hostsFile = join(dir, 'hosts');
     writeFileSync(hostsFile, '127.0.0.1 localhost\n10.20.30.40 db.rawsock.test db # a line only the wasm runs read\n');
@@ -157,6 +160,15 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
       expect(r.stdout).toContain('getpeername is the real peer (127.0.0.1:echo port)');
       expect(r.stdout).toContain('...then POLLERR and SO_ERROR EHOSTUNREACH');
       expect(r.stderr).not.toContain('[rawsock]');
+      expect(r.code).toBe(0);
+    }, 60_000);
+
+    // main runs in a thread: its getaddrinfo sleeps there while the main JS thread looks the name up.
+    it.skipIf(!runsPthreadBuilds(rt.name, Number(emcc?.split('.')[0] ?? 0)))(`-pthread -sPROXY_TO_PTHREAD build (thread mode) on ${rt.name}: getaddrinfo in a thread waits for DNS — the real address, EAI_NONAME`, async () => {
+      const r = await run(rt.cmd, [...rt.args, rt.other ? artifactFor(rt.other, threadLookup) : threadLookup, ECHO_NAME, 'nx.rawsock.test'], undefined, 30_000);
+      expect(r.stdout).toContain('ok 1 - a DNS-only name resolves to its real address (got 0, 127.0.0.1)');
+      expect(r.stdout).toContain('ok 2 - an unknown name is EAI_NONAME');
+      expect(r.stdout).toMatch(/# passed 2 failed 0/);
       expect(r.code).toBe(0);
     }, 60_000);
 

@@ -6,23 +6,29 @@
  *   core's promise settles.
  * - `worker`: the sockets live in a worker; the program's thread sleeps in
  *   Atomics.wait on a SharedArrayBuffer until each call completes.
+ * - `thread`: -sPROXY_TO_PTHREAD builds: the calling thread sleeps on its
+ *   own while the main thread's event loop waits for the core's promise
+ *   (library_rawsock_threads.js), so other threads' calls go on.
  * - `never`: Emscripten's event-driven behaviour — a blocking fd answers
  *   EAGAIN/EINPROGRESS like a non-blocking one; poll/select do not wait.
- * - `auto` (the default): suspend if the build can, else worker if the
- *   runtime can, else never with a one-time warning naming the fix.
+ * - `auto` (the default): suspend if the build can, else thread in a
+ *   -sPROXY_TO_PTHREAD build, else worker if the runtime can, else never
+ *   with a one-time warning naming the fix.
  */
 
 /** A mode the user may ask for (link time or run time). */
-export type BlockingRequest = 'auto' | 'suspend' | 'worker' | 'never';
+export type BlockingRequest = 'auto' | 'suspend' | 'worker' | 'thread' | 'never';
 /** The mode a program runs in. */
-export type BlockingMode = 'suspend' | 'worker' | 'never';
+export type BlockingMode = 'suspend' | 'worker' | 'thread' | 'never';
 
-export const BLOCKING_REQUESTS: readonly BlockingRequest[] = ['auto', 'suspend', 'worker', 'never'];
+export const BLOCKING_REQUESTS: readonly BlockingRequest[] = ['auto', 'suspend', 'worker', 'thread', 'never'];
 
 /** What the build and the runtime offer. */
 export interface BlockingAbilities {
   /** The build was linked with -sASYNCIFY or -sJSPI. */
   readonly buildSuspends: boolean;
+  /** The build was linked with -pthread -sPROXY_TO_PTHREAD (and without -sASYNCIFY): each thread can wait on its own. */
+  readonly buildThreads?: boolean;
   /** Why the worker bridge is unavailable here, or undefined if it is available. */
   readonly workerUnavailable?: string;
   /** Module.rawsock.provider was given: a provider object cannot move to a worker. */
@@ -53,14 +59,20 @@ export function chooseBlockingMode(request: BlockingRequest, can: BlockingAbilit
       return { mode: 'never' };
     case 'suspend':
       if (!can.buildSuspends) {
-        throw new Error("[rawsock] blocking mode 'suspend' needs a build linked with -sASYNCIFY (or -sJSPI, emcc ≥ 4); relink, or use --rawsock-blocking=worker|auto");
+        throw new Error(`[rawsock] blocking mode 'suspend' needs a build linked with -sASYNCIFY (or -sJSPI, emcc ≥ 4); relink, or use --rawsock-blocking=${can.buildThreads ? 'thread' : 'worker'}|auto`);
       }
       return { mode: 'suspend' };
+    case 'thread':
+      if (!can.buildThreads) {
+        throw new Error("[rawsock] blocking mode 'thread' needs a build linked with -pthread -sPROXY_TO_PTHREAD (and without -sASYNCIFY); relink, or use --rawsock-blocking=auto");
+      }
+      return { mode: 'thread' };
     case 'worker':
       if (workerProblem) throw new Error(`[rawsock] blocking mode 'worker' is unavailable: ${workerProblem}; use --rawsock-blocking=auto|never, or link with -sASYNCIFY for 'suspend'`);
       return { mode: 'worker' };
     case 'auto':
       if (can.buildSuspends) return { mode: 'suspend' };
+      if (can.buildThreads) return { mode: 'thread' };
       if (!workerProblem) return { mode: 'worker' };
       return {
         mode: 'never',

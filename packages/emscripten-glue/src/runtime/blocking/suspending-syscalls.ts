@@ -28,11 +28,17 @@ export interface Suspension {
   readonly canSuspend?: () => boolean;
   /** Told once when a blocking call could not wait (defaults to console.warn). */
   readonly warn?: (message: string) => void;
+  /** What `warn` is told (defaults to {@link CANNOT_SUSPEND_WARNING}). */
+  readonly cannotWait?: string;
 }
 
 /** The warning printed once when a JSPI build's blocking call cannot suspend. */
 export const CANNOT_SUSPEND_WARNING =
   "[rawsock] a blocking socket call outside main (in a socket callback or a main-loop iteration) cannot suspend a -sJSPI build: it returned at once (EAGAIN/EINPROGRESS; poll, select and epoll_wait did not wait). Make blocking calls from main, or use non-blocking sockets there.";
+
+/** The warning printed once when a -sPROXY_TO_PTHREAD build's blocking call on the main thread (a socket callback) cannot wait. */
+export const CANNOT_WAIT_ON_MAIN_WARNING =
+  "[rawsock] a blocking socket call on the main JS thread of a -sPROXY_TO_PTHREAD build (in a socket callback) cannot wait: the main thread runs every thread's sockets. It returned at once (EAGAIN/EINPROGRESS; poll, select and epoll_wait did not wait). Make blocking calls from threads (main runs in one), or use non-blocking sockets there.";
 
 const checks = new WeakMap<Suspension, () => boolean>();
 
@@ -46,7 +52,7 @@ function suspensionCheck(s: Suspension): () => boolean {
     if (!warned) {
       warned = true;
       // eslint-disable-next-line no-console -- the program's stderr is where it learns why a call did not block
-      (s.warn ?? console.warn)(CANNOT_SUSPEND_WARNING);
+      (s.warn ?? console.warn)(s.cannotWait ?? CANNOT_SUSPEND_WARNING);
     }
     return false;
   };

@@ -1,10 +1,15 @@
 /*
- * A -sJSPI build in suspend mode: main's blocking calls suspend, but a
- * socket callback is not main's stack, where JSPI cannot suspend. A
- * blocking call made there must not trap: it answers at once (recv:
- * EAGAIN; poll: 0 without waiting), with one warning on stderr; and main's
- * blocking calls keep working. Socket callbacks are Emscripten's: natively
- * the program only says so.
+ * A blocking call in a socket callback, in a build where main's blocking
+ * calls wait but a callback cannot:
+ * - a -sJSPI build in suspend mode: a socket callback is not main's stack,
+ *   where JSPI cannot suspend;
+ * - a -pthread -sPROXY_TO_PTHREAD build in thread mode: main runs in a
+ *   thread and waits there, but callbacks run on the main JS thread, which
+ *   serves every thread's sockets and must not wait.
+ * A blocking call made there must not trap or hang: it answers at once
+ * (recv: EAGAIN; poll: 0 without waiting), with one warning on stderr; and
+ * main's blocking calls keep working. Socket callbacks are Emscripten's:
+ * natively the program only says so.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -84,7 +89,7 @@ int main(void) {
   server = accept(lfd, NULL, NULL);
   check(server >= 0, "main: blocking accept", errno);
   check(send(client, "x", 1, 0) == 1, "main: send one byte", errno);
-  /* main waits (suspended) while the callback runs. */
+  /* main waits (suspended, or its thread asleep) while the callback runs. */
   struct pollfd p = { .fd = idle, .events = POLLIN };
   long long t0 = now_ms();
   int r = poll(&p, 1, 400);
@@ -103,6 +108,8 @@ int main(void) {
   close(client);
   close(lfd);
   close(idle);
+  /* No longer driven by callbacks: the program ends when main returns. */
+  emscripten_set_socket_message_callback(NULL, NULL);
 #endif
   printf("# passed %d failed %d\n", n - failed, failed);
   return failed ? 1 : 0;
