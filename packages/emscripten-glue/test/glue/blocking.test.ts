@@ -64,18 +64,17 @@ const RUNTIMES: Runtime[] = [
 
 /**
  * Pinned deviation (DenoProvider; see fd.test.ts and README): in the
- * in-thread modes (suspend, and thread, where the sockets live on the main
- * JS thread), a connect to a port whose listener was closed in the same
+ * suspend modes, a connect to a port whose listener was closed in the same
  * JS turn is reset, not refused, on Deno (Deno.Listener.close() lets the
- * kernel listener linger). The worker modes do not show it: there each call
- * is its own round trip to the worker.
+ * kernel listener linger). The worker and thread modes do not show it: there
+ * each call is its own round trip (to the worker, or to the main JS thread).
  */
 const DENO_IN_THREAD: Record<string, string> = {
   'ok - blocking connect to a closed port': 'not ok - blocking connect to a closed port: returned -1, errno ECONNRESET, want -1 ECONNREFUSED',
   'ok - SO_ERROR ECONNREFUSED': 'not ok - SO_ERROR ECONNREFUSED: got ECONNRESET, want ECONNREFUSED',
 };
 const pinned = (rt: string, mode: string, lines: string[]) =>
-  rt === 'Deno' && (mode === 'suspend' || mode === 'auto+asyncify' || mode === 'thread') ? lines.map((l) => DENO_IN_THREAD[l] ?? l).sort() : lines;
+  rt === 'Deno' && (mode === 'suspend' || mode === 'auto+asyncify') ? lines.map((l) => DENO_IN_THREAD[l] ?? l).sort() : lines;
 
 /**
  * Pinned deviations of send_peer_close.c (README, Deviations from Linux):
