@@ -126,6 +126,26 @@ export class BlockingSyscalls {
     return sent;
   }
 
+  /**
+   * A send the caller already answered in full (the worker bridge's posted
+   * send, sent only when the socket showed room for all of it): queues all
+   * of `data`, waiting for room whatever the fd's O_NONBLOCK and
+   * SO_SNDTIMEO say (the program was told it went), and leaves any error
+   * for the program's next call — a pending one is not taken, and EPIPE
+   * stays the socket's state. Returns the bytes queued.
+   */
+  async sendPosted(fd: number, data: Uint8Array, flags: number): Promise<number> {
+    let sent = 0;
+    while (sent < data.byteLength) {
+      if (!this.table.has(fd) || this.table.get(fd).pendingError !== 0) return sent;
+      const r = this.sys.sendto(fd, data.subarray(sent), flags | MSG_DONTWAIT, null, 0);
+      if (r >= 0) sent += r;
+      else if (r !== -E.EAGAIN) return sent;
+      else await this.readyOr(fd, POLLOUT, -1);
+    }
+    return sent;
+  }
+
   /** poll(2) with a timeout in ms (negative = forever). Returns the ready count; fills `revents`. */
   async poll(requests: readonly PollRequest[], revents: number[] | Int32Array, timeoutMs: number): Promise<number> {
     const out = await this.table.wait(requests, timeoutMs);

@@ -98,6 +98,7 @@ export class SocketTable {
       limits,
       budget: new BufferBudget(limits.maxBufferedBytes),
       readiness: new ReadinessHub(),
+      writingAfterClose: new Set(),
       trace: options.trace,
       policy: buildPolicy(options.policy, options.audit),
     };
@@ -275,6 +276,23 @@ export class SocketTable {
     this.fds.delete(fd);
     entry.socket.refs--;
     if (entry.socket.refs === 0) entry.socket.destroy();
+  }
+
+  /**
+   * Bytes the stream sockets have handed to the host and it has not
+   * written yet: the open ones (each once, however many fds it has) and
+   * the ones closed gracefully while still writing.
+   */
+  unsentBytes(): number {
+    const seen = new Set<object>();
+    let n = 0;
+    for (const { socket } of this.fds.values()) {
+      if (seen.has(socket)) continue;
+      seen.add(socket);
+      if (socket instanceof StreamSocket) n += socket.unsentBytes();
+    }
+    for (const closed of this.context.writingAfterClose) n += closed.unsentBytes();
+    return n;
   }
 
   /** Closes every fd. */

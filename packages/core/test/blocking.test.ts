@@ -136,6 +136,50 @@ describe('blocking calls', () => {
     expect(sys.sendto(c, new Uint8Array(1), 0, null, 0)).toBe(-E.EPIPE);
   });
 
+  it("sendRoom: what a send takes now without waiting; 0 when it would fail or is not a connected stream", async () => {
+    const { sys, c, a, l } = await connected();
+    const room = sys.table.get(c).sendRoom();
+    expect(room).toBeGreaterThan(0);
+    expect(sys.sendto(c, new Uint8Array(1000), 0, null, 0)).toBe(1000);
+    expect(sys.table.get(c).sendRoom()).toBe(room - 1000);
+    expect(sys.table.get(l).sendRoom()).toBe(0);
+    sys.shutdown(c, 1 /* SHUT_WR */);
+    expect(sys.table.get(c).sendRoom()).toBe(0);
+    expect(sys.table.get(a).sendRoom()).toBeGreaterThan(0);
+  });
+
+  it('sendPosted (a send already answered in full) queues all of it even on a non-blocking fd, waiting for room', async () => {
+    const { sys, b, c, a } = await connected();
+    sys.fcntl(c, 4 /* F_SETFL */, 0x800 /* O_NONBLOCK */);
+    const size = 1024 * 1024;
+    const data = new Uint8Array(size).map((_, i) => (i * 7) & 0xff);
+    const sending = b.sendPosted(c, data, 0);
+    let got = 0;
+    let ok = true;
+    const buf = new Uint8Array(65536);
+    while (got < size) {
+      const n = await b.recvfrom(a, buf, 0, null, 0);
+      if (n <= 0) break;
+      for (let i = 0; i < n; i++) if (buf[i] !== (((got + i) * 7) & 0xff)) ok = false;
+      got += n;
+    }
+    expect(await sending).toBe(size);
+    expect([got, ok]).toEqual([size, true]);
+  });
+
+  it('sendPosted leaves errors for the next call: a pending reset is not taken, EPIPE stays the state', async () => {
+    const { sys, b, c, a } = await connected();
+    expect(sys.sendto(c, new Uint8Array(10), 0, null, 0)).toBe(10);
+    sys.close(a); // unread bytes: a reset
+    const rev = [0];
+    await b.poll([{ fd: c, events: 4 }], rev, 1000);
+    expect(sys.table.get(c).pendingError).toBe(E.ECONNRESET);
+    expect(await b.sendPosted(c, new Uint8Array(100), 0)).toBe(0);
+    expect(sys.sendto(c, new Uint8Array(1), 0, null, 0)).toBe(-E.ECONNRESET);
+    expect(await b.sendPosted(c, new Uint8Array(100), 0)).toBe(0);
+    expect(sys.sendto(c, new Uint8Array(1), 0, null, 0)).toBe(-E.EPIPE);
+  });
+
   it('poll waits with a timeout', async () => {
     const { b, c } = await connected();
     const rev = [0];

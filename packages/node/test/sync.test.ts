@@ -31,6 +31,23 @@ describe('createSyncSockets (worker bridge)', () => {
     }
   });
 
+  it('posted sends (nobody waits for their answer) run in order before later calls, whose answers they leave alone', () => {
+    const l = net.socket('ipv4', 'stream').value!;
+    expect(net.bind(l, v4()).ok).toBe(true);
+    expect(net.listen(l, 8).ok).toBe(true);
+    const port = (net.getsockname(l).value as { port: number }).port;
+    const c = net.socket('ipv4', 'stream').value!;
+    expect(net.connect(c, v4(port)).ok).toBe(true);
+    const a = net.accept(l).value!.fd;
+    for (let i = 0; i < 200; i++) expect(net.postOnly({ op: 'sendto', args: [c, 0, 0], data: new Uint8Array([i]), posted: true })).toBe(true);
+    // The next call's answer is its own (a posted send writes no answer).
+    expect(net.getsockname(c).value).toMatchObject({ family: 'ipv4', address: '127.0.0.1' });
+    const got: number[] = [];
+    while (got.length < 200) got.push(...net.recv(a, 1000).value!);
+    expect(got).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    for (const fd of [a, c, l]) net.close(fd);
+  });
+
   it('a server accept loop and a client in one thread of JS, through the worker', () => {
     const l = net.socket('ipv4', 'stream').value!;
     expect(net.bind(l, v4()).ok).toBe(true);

@@ -67,7 +67,9 @@ export type BridgeOp =
   /** dup to exactly fd args[1] (free in the caller's fd space), FD_CLOEXEC if args[2]. */
   | 'dupto'
   | 'poll'
-  | 'lookup';
+  | 'lookup'
+  /** The program is ending: wait up to args[0] ms until the open streams' bytes are written; result: bytes still unwritten. */
+  | 'drain';
 
 /** One request. `args` are numbers; `data`/`addr` carry input bytes. */
 export interface BridgeRequest {
@@ -87,6 +89,15 @@ export interface BridgeRequest {
    * (an Emscripten FS), the serving side allocates from these.
    */
   readonly reserve?: readonly number[];
+  /**
+   * A send the caller does not wait for (`sendto` only): it knew the
+   * socket had room for all of it (see SocketBase.sendRoom), so it already
+   * answered the program with the full count. The serving side runs it in
+   * order with the other requests and answers nothing; an error it meets
+   * stays pending on the socket for the program's next call, as the
+   * kernel's would for bytes it had queued.
+   */
+  readonly posted?: boolean;
 }
 
 /** Creates the shared memory for one bridge. */

@@ -5,7 +5,7 @@
  */
 import type { BlockingSyscalls } from '../blocking.js';
 import { E } from '../errno.js';
-import { monotonicMs, nextLoopTurn, utf8 } from '../host.js';
+import { monotonicMs, nextLoopTurn, sleep, utf8 } from '../host.js';
 import { ADDR_BYTES, HEADER_BYTES, SERVER_GONE, SERVER_READY, SLOT, STATE_ANSWER, type BridgeRequest } from './protocol.js';
 
 interface AtomicsHost {
@@ -58,6 +58,11 @@ export async function answerBridgeRequest(
         result = await blocking.accept4(n(0), addr, ADDR_BYTES, n(1));
         break;
       case 'sendto':
+        // A posted send was answered in full already (BlockingSyscalls.sendPosted).
+        if (req.posted) {
+          result = await blocking.sendPosted(n(0), req.data ?? new Uint8Array(0), n(1));
+          break;
+        }
         // args[3]: bytes of the same send(2) earlier pieces moved (see BlockingSyscalls.sendto).
         result = await blocking.sendto(n(0), req.data ?? new Uint8Array(0), n(1), req.addr ?? null, n(2), n(3));
         break;
@@ -129,11 +134,34 @@ export async function answerBridgeRequest(
         }
         break;
       }
+      case 'drain': {
+        // The serving thread ends with the program, and with it whatever the
+        // host has not written yet (Deno's writes are asynchronous); the
+        // kernel would send it after the process is gone. Bounded: a peer
+        // that does not read must not hold the exit for long.
+        const until = monotonicMs() + n(0);
+        for (;;) {
+          result = sys.table.unsentBytes();
+          if (result === 0 || monotonicMs() >= until) break;
+          await sleep(2);
+        }
+        break;
+      }
       default:
         result = -E.ENOSYS;
     }
   } catch {
     result = -E.EIO;
+  }
+  if (req.posted && req.op === 'sendto') {
+    // Nobody waits for this answer: the header belongs to the next call.
+    try {
+      await beforeAnswer?.(result);
+    } catch {
+      // as below
+    }
+    keepLoopWarm();
+    return;
   }
   header[SLOT.result] = result;
   header[SLOT.addrlen] = sys.out.addrlen;

@@ -21,6 +21,12 @@ export interface CoreContext {
   readonly readiness: ReadinessHub;
   /** Received bytes held by all sockets of the table. */
   readonly budget: BufferBudget;
+  /**
+   * Streams closed gracefully whose bytes the host is still writing (a
+   * closed socket leaves the table, its bytes do not): what must be
+   * written before a host that ends with the program may end.
+   */
+  readonly writingAfterClose: Set<{ unsentBytes(): number }>;
   /** Network policy every socket of the table obeys, if any. */
   readonly policy?: NetworkPolicy | undefined;
   /** Called for every state change when set (debugging, tests). */
@@ -206,6 +212,14 @@ export abstract class SocketBase {
   abstract peerAddress(): SocketAddress;
   /** Bytes readable now (FIONREAD). */
   abstract readableBytes(): number;
+  /**
+   * Bytes a send(2) would take now, whole, without waiting or failing (a
+   * connected stream with send space and nothing to report); 0 otherwise.
+   * The worker bridge posts sends that fit without waiting for the answer.
+   */
+  sendRoom(): number {
+    return 0;
+  }
   /** Releases host resources; called when the last fd closes. */
   abstract destroy(): void;
   /** Applies an option that needs the host (noDelay, keepalive, TTL...). */

@@ -396,10 +396,15 @@ export class StreamSocket extends SocketBase {
       },
       onWritten: (bytes) => {
         this.txInFlight = Math.max(0, this.txInFlight - bytes);
+        if (this.txInFlight === 0) this.ctx.writingAfterClose.delete(this);
         this.changed();
       },
-      onError: (errno) => this.onConnectionError(errno),
+      onError: (errno) => {
+        this.ctx.writingAfterClose.delete(this);
+        this.onConnectionError(errno);
+      },
       onClose: () => {
+        this.ctx.writingAfterClose.delete(this);
         this.conn = undefined;
         if (this.state === 'connected' && !(this.peerEnded && this.shutWr)) {
           // The host dropped the connection without an error: the peer is gone.
@@ -588,6 +593,7 @@ export class StreamSocket extends SocketBase {
       else {
         this.conn.close();
         this.enterTimeWait();
+        if (this.txInFlight > 0) this.ctx.writingAfterClose.add(this);
       }
       this.conn = undefined;
     }
@@ -646,6 +652,11 @@ export class StreamSocket extends SocketBase {
   readableBytes(): number {
     if (this.state === 'listening') fail(E.EINVAL);
     return this.rx.length;
+  }
+
+  override sendRoom(): number {
+    if (this.state !== 'connected' || !this.conn || this.shutWr || this.pendingError !== 0) return 0;
+    return Math.max(0, this.sendLimit() - this.txInFlight);
   }
 
   /** Bytes handed to the host and not yet written (SIOCOUTQ, approximately). */

@@ -16,6 +16,7 @@ import {
   type PollRequest,
   type RawSocketProvider,
   NameResolver,
+  POLLOUT,
   syncLookupFromBridge,
   type AsyncLookup,
 } from '@rawsock/core';
@@ -227,6 +228,9 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
   };
 }
 
+/** How long the program's end may wait for its sent bytes to be written (worker mode). */
+const DRAIN_MS = 2000;
+
 /** Worker mode: the table lives in the socket worker; every call crosses the bridge. */
 function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string | undefined, names: NameResolver, customLookup: AsyncLookup | undefined): GlueRuntime {
   if (!fs.freeFds || !fs.openSocketFd) throw new Error('[rawsock] this glue library cannot run in worker mode (no fd reservation): relink with the current rawsock-emcc');
@@ -250,6 +254,11 @@ function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string |
     },
     socketClosed: () => counted(-1),
   }, worker.readiness);
+  // What the program sent reaches the peer though the socket worker ends
+  // with the process: posted sends (BridgedSyscalls.sendto) still on their
+  // way, and bytes the host has not written yet ('exit' runs while workers
+  // still do, and may block). At most DRAIN_MS, as a peer may not read.
+  (globalThis as { process?: { on?(event: 'exit', listener: () => void): void } }).process?.on?.('exit', () => sys.drain(DRAIN_MS));
   // getaddrinfo blocks on the worker's provider lookup; a custom (async)
   // lookup cannot be waited for here, so names then get placeholders.
   const bridgeLookup = syncLookupFromBridge(worker.bridge);
@@ -268,8 +277,13 @@ function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string |
     },
     callbacksChanged: hold,
     wakeups: (fd, events) => worker.wakeups(fd, events),
-    // From the readiness board when it has the fd (exact: see local-answers.ts), else a round trip.
-    revents: (fd, events) => localRevents(worker.readiness(fd), events) ?? sys.poll([{ fd, events }], 0)[0] ?? 0,
+    // From the readiness board when it has the fd (exact: see local-answers.ts), else a round trip;
+    // POLLOUT too while a posted send is not run yet (the board's room does not count it).
+    revents: (fd, events) => {
+      const r = worker.readiness(fd);
+      const local = events & POLLOUT && sys.unconfirmed(fd, r) > 0 ? undefined : localRevents(r, events);
+      return local ?? sys.poll([{ fd, events }], 0)[0] ?? 0;
+    },
     waitReady: (requests, timeoutMs) => sys.poll(requests, timeoutMs),
     watch: (fd, listener) => worker.watch(fd, listener),
     names,

@@ -8,6 +8,7 @@
  * and the FS stream is made once the fd exists.
  */
 import type { BridgeAnswer, BridgeRequest, SocketSyscalls, SyncSockets } from '@rawsock/core';
+import { MSG_DONTWAIT, MSG_NOSIGNAL, POLLNVAL } from '@rawsock/core';
 import { localAcceptWouldBlock, localRecvWouldBlock } from './local-answers.js';
 import type { BoardRead } from './readiness-board.js';
 
@@ -49,10 +50,15 @@ export interface BridgeFds {
 /** Largest piece of one send through the bridge (each is a structured-clone copy). */
 export const SEND_CHUNK = 256 * 1024;
 
+/** Largest send posted without waiting for its answer (see {@link BridgedSyscalls.sendto}). */
+export const POST_MAX = 64 * 1024;
+
 const MSG_WAITALL = 0x100;
 
 export class BridgedSyscalls implements GlueSyscalls {
   readonly out = { addrlen: 0, msgFlags: 0, optlen: 0, value: 0 };
+  /** Bytes posted per fd (without waiting), for the socket generation the board showed then. */
+  private readonly posted = new Map<number, { gen: number; total: number }>();
 
   /**
    * @param readiness the readiness board's slot of an fd, for the answers
@@ -124,11 +130,54 @@ export class BridgedSyscalls implements GlueSyscalls {
   }
 
   /**
+   * Bytes posted to `fd` that the worker has not run yet, by the board
+   * slot `r` (0 when none, or when the fd holds another socket now).
+   */
+  unconfirmed(fd: number, r = this.readiness(fd)): number {
+    const p = this.posted.get(fd);
+    if (!p || !r || r.gen !== p.gen) return 0;
+    return (p.total - r.postedDone) | 0;
+  }
+
+  /**
+   * The program is ending: waits (at most `timeoutMs`) until the worker has
+   * run every posted send and the host has written the open streams' bytes
+   * — the worker is unreferenced and ends with the process, and Deno's
+   * writes complete asynchronously. Returns the bytes still unwritten.
+   */
+  drain(timeoutMs: number): number {
+    return this.call({ op: 'drain', args: [timeoutMs] }).result;
+  }
+
+  /**
+   * A small send on a connected stream whose room (as the board shows it,
+   * less what is posted and not yet run) takes all of it is posted without
+   * waiting: it cannot block or fail now, so the answer is its length, as
+   * the kernel's is once the bytes are queued. The worker runs it before
+   * any later call; an error it meets (a reset that arrives meanwhile)
+   * stays pending for the next call. This halves the round trips of a
+   * request/response loop.
+   */
+  private tryPost(fd: number, data: Uint8Array, flags: number): boolean {
+    const len = data.byteLength;
+    if (len === 0 || len > POST_MAX || flags & ~(MSG_NOSIGNAL | MSG_DONTWAIT)) return false;
+    const r = this.readiness(fd);
+    if (!r || r.snap.mask & POLLNVAL || r.snap.state !== 'connected' || r.snap.pendingError !== 0) return false;
+    if (r.room - this.unconfirmed(fd, r) < len) return false;
+    if (!this.bridge.postOnly({ op: 'sendto', args: [fd, flags, 0], data: data.slice(), posted: true })) return false;
+    const p = this.posted.get(fd);
+    this.posted.set(fd, { gen: r.gen, total: ((p && p.gen === r.gen ? p.total : r.postedDone) + len) | 0 });
+    return true;
+  }
+
+  /**
    * A large send streams in SEND_CHUNK pieces; each piece of a blocking
    * stream is sent whole by the worker, so a short piece means a timeout
-   * or a non-blocking fd, and the count so far is the answer.
+   * or a non-blocking fd, and the count so far is the answer. A small one
+   * that fits is posted (tryPost).
    */
   sendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array | null, addrlen: number): number {
+    if (!addr && this.tryPost(fd, data, flags)) return data.byteLength;
     const to = BridgedSyscalls.input(addr, addrlen);
     if (data.byteLength <= SEND_CHUNK) {
       return this.call({ op: 'sendto', args: [fd, flags, to ? addrlen : 0], data: data.slice(), ...(to ? { addr: to } : {}) }).result;
@@ -203,6 +252,7 @@ export class BridgedSyscalls implements GlueSyscalls {
   }
 
   close(fd: number): number {
+    this.posted.delete(fd);
     const r = this.call({ op: 'close', args: [fd] }).result;
     if (r >= 0) this.fds.socketClosed(fd);
     return r;

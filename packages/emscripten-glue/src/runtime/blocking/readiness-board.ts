@@ -21,10 +21,10 @@ import type { SocketSnapshot } from './worker-messages.js';
 export const BOARD_FDS = 4096;
 
 /** Int32 fields of one slot. */
-const F = { seq: 0, gen: 1, mask: 2, state: 3, readable: 4, pendingError: 5, rose: 6, nonBlocking: 7, version: 8, arrivals: 9, rises: 10 } as const;
+const F = { seq: 0, gen: 1, mask: 2, state: 3, readable: 4, pendingError: 5, rose: 6, nonBlocking: 7, version: 8, arrivals: 9, rises: 10, room: 16, postedDone: 17 } as const;
 /** The bits whose rises are counted (EPOLLET wakeups), in the order of their counters from F.rises. */
 const RISE_BITS = [0x1, 0x2, 0x4, 0x8, 0x10, 0x2000] as const;
-const SLOT_INTS = 16;
+const SLOT_INTS = 18;
 /** Int32s before the first slot: [0] the wake flag. */
 const HEAD_INTS = 8;
 const WAKE = 0;
@@ -57,6 +57,10 @@ export interface BoardEntry {
   readonly nonBlocking: boolean;
   /** Core's count of arrivals (data, datagrams, connections) on the socket. */
   readonly arrivals: number;
+  /** Bytes a send would take now without waiting or failing (core's sendRoom). */
+  readonly room: number;
+  /** Bytes of posted sends (the program did not wait for them) the worker has run, since the socket took this fd. */
+  readonly postedDone: number;
 }
 
 /** The worker's side: writes slots and rings the program's thread. */
@@ -94,6 +98,8 @@ export class BoardWriter {
     i[at + F.pendingError] = entry.pendingError;
     i[at + F.nonBlocking] = entry.nonBlocking ? 1 : 0;
     i[at + F.arrivals] = entry.arrivals | 0;
+    i[at + F.room] = entry.room | 0;
+    i[at + F.postedDone] = entry.postedDone | 0;
     if (change) {
       const rising = entry.mask & ~before;
       a.or(i, at + F.rose, rising);
@@ -115,6 +121,10 @@ export interface BoardRead {
   readonly snap: SocketSnapshot;
   /** O_NONBLOCK of the socket. */
   readonly nonBlocking: boolean;
+  /** Send room as the worker last saw it (BoardEntry.room). */
+  readonly room: number;
+  /** BoardEntry.postedDone. */
+  readonly postedDone: number;
 }
 
 /** The program thread's side: reads slots, consumes edges, rearms the wake. */
@@ -169,9 +179,11 @@ export class BoardReader {
       const pendingError = a.load(i, at + F.pendingError);
       const nonBlocking = a.load(i, at + F.nonBlocking) !== 0;
       const version = a.load(i, at + F.version);
+      const room = a.load(i, at + F.room);
+      const postedDone = a.load(i, at + F.postedDone);
       if (a.load(i, at + F.seq) !== seq) continue;
       const rose = consume ? a.exchange(i, at + F.rose, 0) : 0;
-      return { version, gen, nonBlocking, snap: { fd, mask, state, readable, pendingError, rose } };
+      return { version, gen, nonBlocking, room, postedDone, snap: { fd, mask, state, readable, pendingError, rose } };
     }
     return undefined;
   }

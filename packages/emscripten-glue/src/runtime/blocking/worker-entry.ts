@@ -22,7 +22,7 @@ import {
 } from '@rawsock/core';
 import { parentPort } from 'node:worker_threads';
 import { providerFor } from '../providers.js';
-import { BoardWriter } from './readiness-board.js';
+import { BoardWriter, type BoardEntry } from './readiness-board.js';
 import { announceReady, snapshotOf, type WorkerInit, type WorkerWake } from './worker-messages.js';
 
 interface Port {
@@ -58,10 +58,17 @@ function unwatch(fd: number): void {
   boardWatches.delete(fd);
 }
 
+/** Bytes of posted sends run per fd, for the socket now at the fd (BoardEntry.postedDone). */
+const postedDone = new Map<number, number>();
+
+/** What the board shows of socket `s` at `fd` with poll mask `mask`. */
+function entryOf(s: ReturnType<SocketTable['get']>, fd: number, mask: number): BoardEntry {
+  return { ...snapshotOf(s, fd, mask), nonBlocking: s.nonBlocking, arrivals: s.arrivals, room: s.sendRoom(), postedDone: postedDone.get(fd) ?? 0 };
+}
+
 /** Writes the slot of `fd` from its socket now. */
 function publish(t: SocketTable, fd: number, b: BoardWriter, fresh = false): void {
-  const s = t.get(fd);
-  b.write(fd, { ...snapshotOf(s, fd, t.revents({ fd, events: 0xffff })), nonBlocking: s.nonBlocking, arrivals: s.arrivals }, fresh, false);
+  b.write(fd, entryOf(t.get(fd), fd, t.revents({ fd, events: 0xffff })), fresh, false);
 }
 
 /**
@@ -73,9 +80,10 @@ function publish(t: SocketTable, fd: number, b: BoardWriter, fresh = false): voi
 function watch(t: SocketTable, fd: number, b: BoardWriter): void {
   unwatch(fd);
   const s = t.get(fd);
+  postedDone.delete(fd);
   publish(t, fd, b, true);
   const stop = t.subscribe(fd, (mask) => {
-    b.write(fd, { ...snapshotOf(s, fd, mask), nonBlocking: s.nonBlocking, arrivals: s.arrivals }, false, true);
+    b.write(fd, entryOf(s, fd, mask), false, true);
     if (mask & 0x20 /* POLLNVAL: closed */) unwatch(fd);
   });
   boardWatches.set(fd, stop);
@@ -100,6 +108,8 @@ async function publishEffects(t: SocketTable, b: BoardWriter, req: BridgeRequest
   if (req.op === 'dupto' && result >= 0 && t.has(result)) watch(t, result, b);
   const fd = fdOf(req);
   if (fd === undefined) return;
+  // Counted whatever the send met: the program counted all of it as sent.
+  if (req.posted) postedDone.set(fd, ((postedDone.get(fd) ?? 0) + (req.data?.byteLength ?? 0)) | 0);
   if (req.op === 'close' && result >= 0) unwatch(fd);
   else if (t.has(fd) && boardWatches.has(fd)) publish(t, fd, b);
 }
