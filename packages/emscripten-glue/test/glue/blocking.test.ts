@@ -155,6 +155,30 @@ async function sameVerdicts(p: string, rt: Runtime, mode: string, artifact: stri
   if (!expected.some((l) => l.startsWith('not ok'))) expect(w.run.code).toBe(0);
 }
 
+/**
+ * main's return status after blocking calls, in each mode: Emscripten's
+ * callMain loses it once main has suspended (Asyncify), so the glue exits
+ * with it at the end of the rewind (library_rawsock.js).
+ */
+describe.skipIf(!emcc)(`main's exit status after blocking calls (emcc ${emcc})`, () => {
+  const built: Record<string, string> = {};
+  beforeAll(() => {
+    for (const m of MODES) built[m.name] = buildWasm(join(here, 'c', 'exit_status.c'), m.flags, tagOf(m.name));
+    built.native = buildNative(join(here, 'c', 'exit_status.c'));
+  }, 240_000);
+  it('natively: 3', async () => {
+    expect(await run(built.native!, [])).toMatchObject({ code: 3, stdout: 'listener ok, connect ok, accept ok\n' });
+  });
+  for (const m of MODES) {
+    for (const rt of RUNTIMES) {
+      it(`${m.name} mode on ${rt.name}: 3, with the sockets left open`, async () => {
+        const [cmd, args] = rt.argv(built[m.name]!, []);
+        expect(await run(cmd, args, undefined, 20_000)).toMatchObject({ code: 3, stdout: 'listener ok, connect ok, accept ok\n' });
+      });
+    }
+  }
+});
+
 describe.skipIf(!emcc)(`blocking mode selection (emcc ${emcc})`, () => {
   const built: Record<string, string> = {};
   let runner = '';
