@@ -5,7 +5,7 @@
 //   rawsock-emcc --help | --version | --doctor     see cli-info.mjs
 // EMCC picks the emcc to run (default: emcc on PATH).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,11 +19,13 @@ const paths = {
   shim: join(here, '..', 'lib', 'rawsock_shim.c'),
   sources: [join(here, '..', 'lib', 'rawsock_names.c')],
   jspi: join(here, '..', 'lib', 'rawsock_jspi.c'),
+  pthreadStart: join(here, '..', 'lib', 'rawsock_pthread_start.js'),
 };
+const denoWorkerStarter = join(here, '..', 'lib', 'pthread_worker_deno.cjs');
 const emcc = process.env.EMCC || 'emcc';
 const args = process.argv.slice(2);
 const glue = await loadGlue();
-const { blockingArg, compileOnly, glueFlags, linkRecord, parseEmccVersion } = glue;
+const { blockingArg, compileOnly, glueFlags, linkRecord, parseEmccVersion, pthreadWorkerTwin } = glue;
 
 /** The built glue helpers; a clear message if the package was not built. */
 async function loadGlue() {
@@ -81,4 +83,7 @@ const { add, keep, notes } = glueFlags(version, args, paths);
 for (const n of notes) console.error(n);
 const r = spawnSync(emcc, [...keep, ...add], { stdio: 'inherit' });
 if (recordDir) rmSync(recordDir, { recursive: true, force: true });
+// A -pthread link's worker script, if this emcc emits one, gets its Deno starter beside it (flags.ts pthreadWorkerTwin).
+const twin = r.status === 0 ? pthreadWorkerTwin(keep) : undefined;
+if (twin && existsSync(twin.worker)) copyFileSync(denoWorkerStarter, twin.twin);
 process.exit(r.status ?? 1);
