@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // rawsock-emcc: a drop-in emcc wrapper that links rawsock's socket glue.
 //   rawsock-emcc app.c -o app.js [emcc flags]      build with rawsock
-//   rawsock-emcc --print-flags                     the flags, for build systems
+//   rawsock-emcc --print-flags [link flags]        the flags, for build systems
 //   rawsock-emcc --help | --version | --doctor     see cli-info.mjs
 // EMCC picks the emcc to run (default: emcc on PATH).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -65,7 +65,13 @@ if (!version) {
   process.exit(1);
 }
 if (args[0] === '--print-flags') {
-  console.log(glueFlags(version, [], paths).add.join(' '));
+  // The link's own flags (-pthread, -sASYNCIFY, -sJSPI) change what the glue adds.
+  const printed = glueFlags(version, args.slice(1), paths);
+  if (printed.error) {
+    console.error(printed.error);
+    process.exit(1);
+  }
+  console.log(printed.add.join(' '));
   process.exit(0);
 }
 // The link-time choices go into the artifact as a small --pre-js.

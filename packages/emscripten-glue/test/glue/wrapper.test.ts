@@ -91,6 +91,15 @@ describe('rawsock-emcc', () => {
     expect(wrap(['--print-flags'], '3.1.11').stdout).toBe(`${glue('3.1.11', false).join(' ')}\n`);
   });
 
+  it('--print-flags with a link\'s flags prints what that link gets: -pthread adds the pthread start-up --pre-js', () => {
+    const start = join(pkg, 'lib', 'rawsock_pthread_start.js');
+    expect(wrap(['--print-flags', '-pthread'], '6.0.5').stdout).toBe(`${[...glue('6.0.5', false), '--pre-js', start].join(' ')}\n`);
+    expect(wrap(['--print-flags', '-sJSPI'], '6.0.5').stdout).toBe(`${[...glue('6.0.5', false), join(pkg, 'lib', 'rawsock_jspi.c')].join(' ')}\n`);
+    const bad = wrap(['--print-flags', '--rawsock-blocking=sometimes'], '6.0.5');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+  });
+
   it('--rawsock-blocking=MODE is taken out of the arguments; an unknown mode stops the link', () => {
     for (const mode of ['auto', 'suspend', 'worker', 'thread', 'never']) {
       const r = wrap(['app.c', `--rawsock-blocking=${mode}`, '-o', 'app.js'], '3.1.6');
