@@ -52,8 +52,10 @@ export const HELP = `rawsock-emcc — emcc with real POSIX sockets (rawsock) for
 
 Usage:
   rawsock-emcc [emcc arguments]   build as emcc does, linking rawsock's socket glue
-  rawsock-emcc --print-flags      the flags it adds, for Makefiles and CMake
-                                  (LDFLAGS += $(rawsock-emcc --print-flags))
+  rawsock-emcc --print-flags [link flags]
+                                  the flags it adds, for Makefiles and CMake
+                                  (LDFLAGS += $(rawsock-emcc --print-flags)); give the
+                                  link's -pthread, -sASYNCIFY or -sJSPI, which add more
   rawsock-emcc --doctor [args]    check the emcc, the glue files and the runtimes found,
                                   and say which socket mode a build with [args] would get
   rawsock-emcc --version          rawsock's version, then emcc's

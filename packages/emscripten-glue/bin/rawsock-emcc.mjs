@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // rawsock-emcc: a drop-in emcc wrapper that links rawsock's socket glue.
 //   rawsock-emcc app.c -o app.js [emcc flags]      build with rawsock
-//   rawsock-emcc --print-flags                     the flags, for build systems
+//   rawsock-emcc --print-flags [link flags]        the flags, for build systems
 //   rawsock-emcc --help | --version | --doctor     see cli-info.mjs
 // EMCC picks the emcc to run (default: emcc on PATH).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,11 +19,13 @@ const paths = {
   shim: join(here, '..', 'lib', 'rawsock_shim.c'),
   sources: [join(here, '..', 'lib', 'rawsock_names.c')],
   jspi: join(here, '..', 'lib', 'rawsock_jspi.c'),
+  pthreadStart: join(here, '..', 'lib', 'rawsock_pthread_start.js'),
 };
+const denoWorkerStarter = join(here, '..', 'lib', 'pthread_worker_deno.cjs');
 const emcc = process.env.EMCC || 'emcc';
 const args = process.argv.slice(2);
 const glue = await loadGlue();
-const { blockingArg, compileOnly, glueFlags, linkRecord, parseEmccVersion } = glue;
+const { blockingArg, compileOnly, glueFlags, linkRecord, parseEmccVersion, pthreadWorkerTwin } = glue;
 
 /** The built glue helpers; a clear message if the package was not built. */
 async function loadGlue() {
@@ -63,7 +65,13 @@ if (!version) {
   process.exit(1);
 }
 if (args[0] === '--print-flags') {
-  console.log(glueFlags(version, [], paths).add.join(' '));
+  // The link's own flags (-pthread, -sASYNCIFY, -sJSPI) change what the glue adds.
+  const printed = glueFlags(version, args.slice(1), paths);
+  if (printed.error) {
+    console.error(printed.error);
+    process.exit(1);
+  }
+  console.log(printed.add.join(' '));
   process.exit(0);
 }
 // The link-time choices go into the artifact as a small --pre-js.
@@ -81,4 +89,7 @@ const { add, keep, notes } = glueFlags(version, args, paths);
 for (const n of notes) console.error(n);
 const r = spawnSync(emcc, [...keep, ...add], { stdio: 'inherit' });
 if (recordDir) rmSync(recordDir, { recursive: true, force: true });
+// A -pthread link's worker script, if this emcc emits one, gets its Deno starter beside it (flags.ts pthreadWorkerTwin).
+const twin = r.status === 0 ? pthreadWorkerTwin(keep) : undefined;
+if (twin && existsSync(twin.worker)) copyFileSync(denoWorkerStarter, twin.twin);
 process.exit(r.status ?? 1);

@@ -27,6 +27,11 @@ export interface GluePaths {
   /** rawsock_jspi.c, linked into -sJSPI builds only (their suspend mode). */
   readonly jspi?: string;
   /**
+   * rawsock_pthread_start.js, a --pre-js of -pthread builds only: starts
+   * their threads on Deno and Bun (see {@link pthreadWorkerTwin}).
+   */
+  readonly pthreadStart?: string;
+  /**
    * A --pre-js recording the link-time choices (see {@link linkRecord});
    * the wrapper writes it for each link.
    */
@@ -170,6 +175,46 @@ function withoutSetting(args: readonly string[], name: string): string[] {
   return out;
 }
 
+/** True if the arguments build with threads (-pthread, -sUSE_PTHREADS[=1]). */
+export function pthreadsOn(args: readonly string[]): boolean {
+  const v = settingValueText(args, 'USE_PTHREADS');
+  return args.includes('-pthread') || (v !== undefined && v !== '0');
+}
+
+/** The link's output file (-o FILE or -oFILE, the last one; emcc's default a.out.js). */
+export function outputOf(args: readonly string[]): string {
+  let out = 'a.out.js';
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '-o') out = args[++i] ?? out;
+    else if (a.startsWith('-o') && a.length > 2) out = a.slice(2);
+  }
+  return out;
+}
+
+/**
+ * For a -pthread link whose output is a .js file: the pthread worker script
+ * an emcc that emits one writes beside it (NAME.worker.js, emcc 3.1.6), and
+ * the CommonJS starter rawsock-emcc writes beside that for Deno
+ * (NAME.worker.cjs, a copy of lib/pthread_worker_deno.cjs), when it exists
+ * after the link. Deno loads a worker's .js file as an ES module, where that
+ * script cannot run; rawsock_pthread_start.js points Deno at the .cjs.
+ */
+export function pthreadWorkerTwin(args: readonly string[]):
+  | {
+      /** emcc's pthread worker script, NAME.worker.js (written only by emccs that emit one). */
+      worker: string;
+      /** The CommonJS starter for Deno beside it, NAME.worker.cjs. */
+      twin: string;
+    }
+  | undefined {
+  if (compileOnly(args) || !pthreadsOn(args)) return undefined;
+  const out = outputOf(args);
+  if (!/\.c?js$/.test(out)) return undefined;
+  const base = out.replace(/\.c?js$/, '');
+  return { worker: `${base}.worker.js`, twin: `${base}.worker.cjs` };
+}
+
 /** True if the arguments only compile (-c, -E, -S): nothing is linked, so no glue. */
 export function compileOnly(args: readonly string[]): boolean {
   return args.some((a) => a === '-c' || a === '-E' || a === '-S');
@@ -202,6 +247,7 @@ export function glueFlags(version: EmccVersion, userArgs: readonly string[], pat
     paths.shim,
     ...(paths.sources ?? []),
     ...(paths.jspi && jspiOn(keep) ? [paths.jspi] : []),
+    ...(paths.pthreadStart && pthreadsOn(keep) ? ['--pre-js', paths.pthreadStart] : []),
   ];
   if (before(version, 3, 1, 11) && !setsSetting(keep, 'WASM_ASYNC_COMPILATION')) add.push('-sWASM_ASYNC_COMPILATION=0');
   if (asyncifyOn(keep) && !jspiOn(keep)) {

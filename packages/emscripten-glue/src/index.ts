@@ -4,4 +4,4 @@
  * this entry exposes the link-time decisions for build tools.
  */
 export { detectRuntime, type RuntimeName } from './detect-runtime.js';
-export { asyncifyOn, blockingArg, compileOnly, glueFlags, linkRecord, parseEmccVersion, BLOCKING_CHOICES, type EmccVersion, type GlueFlags, type GluePaths } from './flags.js';
+export { asyncifyOn, blockingArg, compileOnly, glueFlags, linkRecord, outputOf, parseEmccVersion, pthreadsOn, pthreadWorkerTwin, BLOCKING_CHOICES, type EmccVersion, type GlueFlags, type GluePaths } from './flags.js';

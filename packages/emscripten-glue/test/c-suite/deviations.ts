@@ -24,13 +24,6 @@ export interface PinnedDeviation {
    * of `lines`): the checks after it never run.
    */
   readonly waitsFor?: string;
-  /**
-   * The program does not run at all on this runtime: no TAP line, a failing
-   * exit, and this text on stderr (`lines` is then empty).
-   */
-  readonly cannotRun?: string;
-  /** The program never starts and prints nothing: it is killed at its timeout (`lines` is then empty). */
-  readonly hangs?: boolean;
   /** Why the runtime cannot give the Linux behaviour (README has the user-facing text). */
   readonly reason: string;
 }
@@ -131,23 +124,6 @@ export const PINNED_DEVIATIONS: readonly PinnedDeviation[] = [
     reason: "Deno's close is always graceful: close() with unread data sends no RST (README: RST on Deno)",
   },
   {
-    case: 'tcp_client_pthread',
-    runtimes: ['bun'],
-    emccMajor: 6,
-    lines: [],
-    hangs: true,
-    reason: "emcc 6's pthread worker never starts on Bun: the program prints nothing until it is killed (README: pthread builds on Bun)",
-  },
-  {
-    case: 'tcp_client_pthread',
-    runtimes: ['deno'],
-    emccMajor: 3,
-    lines: [],
-    cannotRun: '__filename',
-    reason:
-      "emcc's pthread worker script uses __filename, which Deno does not define for it (README: pthread builds on Deno); the program's worker never starts",
-  },
-  {
     case: 'epoll',
     runtimes: ['deno'],
     lines: ['not ok 34 - deadline'],
@@ -190,22 +166,12 @@ export function pinnedFor(caseName: string, runtime: RuntimeId): PinnedDeviation
   );
 }
 
-/** True if the program is pinned to hang without output on `runtime`. */
-export function pinnedHang(caseName: string, runtime: RuntimeId): boolean {
-  return pinnedFor(caseName, runtime).some((d) => d.hangs);
-}
-
 /** The pinned failing lines of `caseName` on `runtime` (empty if none), in TAP order. */
 export function pinnedLines(caseName: string, runtime: RuntimeId): string[] {
   const number = (l: string) => Number(/^not ok (\d+)/.exec(l)?.[1] ?? 0);
   return pinnedFor(caseName, runtime)
     .flatMap((d) => d.lines)
     .sort((a, b) => number(a) - number(b));
-}
-
-/** Why the program is pinned not to run at all on `runtime`, if it is (the stderr text). */
-export function pinnedCannotRun(caseName: string, runtime: RuntimeId): string | undefined {
-  return pinnedFor(caseName, runtime).find((d) => d.cannotRun)?.cannotRun;
 }
 
 /** What the program is pinned to be still waiting for when it ends at its deadline on `runtime`, if anything. */

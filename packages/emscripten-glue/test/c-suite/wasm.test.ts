@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { C_CASES, WASM_VARIANTS, type CCase } from './cases.js';
-import { pinnedCannotRun, pinnedHang, pinnedLines, pinnedWait, setEmccVersion } from './deviations.js';
+import { pinnedLines, pinnedWait, setEmccVersion } from './deviations.js';
 import { formatMatrix, type Cell } from './matrix.js';
 import { buildAll, judge, nativeStrategy, runCase, verdicts, type ProgramRun } from './runner.js';
 import { WASM_RUNTIMES, emccVersion, wasmStrategy } from './wasm.js';
@@ -71,11 +71,7 @@ describe.skipIf(!emcc || process.platform !== 'linux')(`C conformance programs a
     describe.concurrent(c.name, () => {
       for (const rt of WASM_RUNTIMES) {
         const pinned = pinnedLines(c.name, rt.id);
-        const title = pinnedCannotRun(c.name, rt.id) || pinnedHang(c.name, rt.id)
-          ? `${rt.id}: does not run (pinned deviation)`
-          : pinned.length
-            ? `${rt.id}: as native except ${pinned.length} pinned deviation(s)`
-            : `${rt.id}: every check passes, as native`;
+        const title = pinned.length ? `${rt.id}: as native except ${pinned.length} pinned deviation(s)` : `${rt.id}: every check passes, as native`;
         it(title, async () => {
           cells.set(`${c.name}/${rt.id}`, 'fail');
           const artifact = wasmBuilt.get(c.name);
@@ -84,21 +80,6 @@ describe.skipIf(!emcc || process.platform !== 'linux')(`C conformance programs a
           if (process.env.RAWSOCK_C_VERBOSE) console.log(`${c.name} on ${rt.id}:\n${r.stdout}${r.stderr}`);
           expect(judge(ref), `native ${c.name}`).toBeUndefined();
           const got = verdicts(r.stdout);
-          if (pinnedHang(c.name, rt.id)) {
-            expect({ stdout: r.stdout, timedOut: r.timedOut }, `${c.name} on ${rt.id}\n${r.stderr}`).toEqual({ stdout: '', timedOut: true });
-            cells.set(`${c.name}/${rt.id}`, 'deviation');
-            return;
-          }
-          const cannotRun = pinnedCannotRun(c.name, rt.id);
-          if (cannotRun) {
-            expect({ lines: got, failed: r.code !== 0 && !r.timedOut, stderr: r.stderr.includes(cannotRun) }, `${c.name} on ${rt.id}\n${r.stderr}`).toEqual({
-              lines: [],
-              failed: true,
-              stderr: true,
-            });
-            cells.set(`${c.name}/${rt.id}`, 'deviation');
-            return;
-          }
           const failing = got.filter((l) => l.startsWith('not ok'));
           const detail = `\n--- stdout ---\n${r.stdout}--- stderr ---\n${r.stderr}`;
           // The pinned lines fail, exactly; nothing else does.

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acceptLoop, bulk, chat, lateReply, sendPeerClose, type PeerResult, type Start } from './blocking-peers.js';
 import { NODES, buildNative, buildWasm, emccVersion, run, verdicts } from './harness.js';
-import { OTHERS, artifactFor, runsPthreadBuilds } from './other-runtimes.js';
+import { OTHERS, artifactFor } from './other-runtimes.js';
 import { CANNOT_SUSPEND_WARNING, CANNOT_WAIT_ON_MAIN_WARNING } from '../../src/runtime/blocking/suspending-syscalls.js';
 
 const emcc = emccVersion();
@@ -312,13 +312,13 @@ describe.skipIf(!emcc || major < 4)(`JSPI builds (emcc ${emcc})`, () => {
  * a thread, so every blocking program gives Linux's verdicts (with the
  * in-thread pins: the sockets live on the main JS thread). A blocking call
  * in a socket callback, which runs on the main JS thread, answers at once
- * with one warning. On the runtimes that start this emcc's pthread builds.
+ * with one warning. On every runtime (Deno and Bun start their threads
+ * through lib/rawsock_pthread_start.js).
  * -O0: Debian's emcc 3.1.6 minifies the pthread worker script at -O1 in a
  * way another Node rejects (the C suite's tcp_client_pthread). 64 MiB: a
  * pthread build's memory cannot grow unless asked to, and send_peer_close.c
  * holds 8 MiB of its own.
  */
-const THREAD_RUNTIMES = RUNTIMES.filter((rt) => runsPthreadBuilds(rt.name, major));
 const PTHREAD_FLAGS = ['-O0', '-pthread', '-sPROXY_TO_PTHREAD', '-sINITIAL_MEMORY=67108864'];
 describe.skipIf(!emcc)(`-pthread -sPROXY_TO_PTHREAD builds: thread mode (emcc ${emcc})`, () => {
   const threaded: Record<string, string> = {};
@@ -329,7 +329,7 @@ describe.skipIf(!emcc)(`-pthread -sPROXY_TO_PTHREAD builds: thread mode (emcc ${
     }
     threaded.callback = buildWasm(join(here, 'c', 'blocking_in_callback.c'), PTHREAD_FLAGS, '-blk-thread');
   }, 600_000);
-  for (const rt of THREAD_RUNTIMES) {
+  for (const rt of RUNTIMES) {
     for (const p of PROGRAMS) {
       it(`${p}, -pthread -sPROXY_TO_PTHREAD with auto (thread), on ${rt.name}: the same verdicts as native`, () => sameVerdicts(p, rt, 'thread', threaded[p]!, native[`${p} thread`]!));
     }

@@ -31,14 +31,3 @@ export function artifactFor(rt: OtherRuntime, artifact: string): string {
   return cjs;
 }
 
-/**
- * Whether `runtime` starts this emcc's -pthread builds: Node always; Deno
- * not emcc 3.1's (its pthread worker script uses __filename), Bun not emcc
- * 6's (its pthread worker never starts). The C suite's tcp_client_pthread
- * pins both (README: pthread builds on Deno and Bun).
- */
-export function runsPthreadBuilds(runtime: string, emccMajor: number): boolean {
-  if (runtime === 'Deno') return emccMajor >= 4;
-  if (runtime === 'Bun') return emccMajor < 4;
-  return true;
-}

@@ -9,14 +9,16 @@
  * returns. That is a documented deviation of that mode (README, "Deviations
  * from Linux"), pinned here.
  *
- * On the runtimes that start this emcc's pthread builds: Node, Bun (emcc
- * 3.1 output), Deno (emcc 6 output); see other-runtimes.ts.
+ * On Node, Deno and Bun (Deno and Bun start the threads through
+ * lib/rawsock_pthread_start.js).
  */
-import { dirname, join } from 'node:path';
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NODES, buildNative, buildWasm, emccVersion, run } from './harness.js';
-import { OTHERS, artifactFor, runsPthreadBuilds } from './other-runtimes.js';
+import { OTHERS, artifactFor } from './other-runtimes.js';
 
 const emcc = emccVersion();
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,7 +40,7 @@ const PINNED = new Map([
 const RUNTIMES = [
   ...NODES.map((n) => ({ name: n.name, argv: (a: string): [string, string[]] => [n.bin, [a]] })),
   ...OTHERS.map((rt) => ({ name: rt.name, argv: (a: string): [string, string[]] => [rt.cmd, [...rt.args, artifactFor(rt, a)]] })),
-].filter((rt) => runsPthreadBuilds(rt.name, Number(emcc?.split('.')[0] ?? 0)));
+];
 
 /**
  * emcc 3.1.6 only: about one run in twenty, after main has returned and the
@@ -77,6 +79,21 @@ describe.skipIf(!emcc)(`threads: a blocking call in one thread (emcc ${emcc})`, 
       expect(verdictsOf(r.stdout), r.stdout).toEqual(verdictsOf(nat.stdout));
     }, 60_000);
   }
+
+  // emcc 3.1 writes a worker script, NAME.worker.js, that Deno can only run through rawsock-emcc's NAME.worker.cjs.
+  const deno = OTHERS.find((rt) => rt.name === 'Deno');
+  it.skipIf(!deno || !emcc?.startsWith('3.'))('a pthread build shipped without its NAME.worker.cjs is refused on Deno with a [rawsock] message naming the file', async () => {
+    const bare = mkdtempSync(join(tmpdir(), 'rawsock-no-twin-'));
+    const name = basename(wasm, '.js');
+    for (const f of [`${name}.js`, `${name}.wasm`, `${name}.worker.js`]) copyFileSync(join(dirname(wasm), f), join(bare, f));
+    expect(existsSync(wasm.replace(/\.js$/, '.worker.cjs'))).toBe(true);
+    const r = await run(deno!.cmd, [...deno!.args, artifactFor(deno!, join(bare, `${name}.js`))], undefined, 30_000);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      `[rawsock] ${join(bare, `${name}.worker.cjs`)} is missing: Deno loads the pthread worker script ${name}.worker.js as an ES module, where it cannot run; rawsock-emcc writes ${name}.worker.cjs beside it for Deno: ship it with the program (or relink with rawsock-emcc)`,
+    );
+    expect(r.code).not.toBe(0);
+  }, 60_000);
 
   for (const node of NODES) {
     it(`-pthread -sPROXY_TO_PTHREAD with --rawsock-blocking=worker on ${node.name}: one thread's blocking recv holds the others (pinned deviation)`, async () => {

@@ -4,7 +4,7 @@
  * note for -sNODERAWSOCKETS, --print-flags, exit statuses. Needs no real emcc.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +91,15 @@ describe('rawsock-emcc', () => {
     expect(wrap(['--print-flags'], '3.1.11').stdout).toBe(`${glue('3.1.11', false).join(' ')}\n`);
   });
 
+  it('--print-flags with a link\'s flags prints what that link gets: -pthread adds the pthread start-up --pre-js', () => {
+    const start = join(pkg, 'lib', 'rawsock_pthread_start.js');
+    expect(wrap(['--print-flags', '-pthread'], '6.0.5').stdout).toBe(`${[...glue('6.0.5', false), '--pre-js', start].join(' ')}\n`);
+    expect(wrap(['--print-flags', '-sJSPI'], '6.0.5').stdout).toBe(`${[...glue('6.0.5', false), join(pkg, 'lib', 'rawsock_jspi.c')].join(' ')}\n`);
+    const bad = wrap(['--print-flags', '--rawsock-blocking=sometimes'], '6.0.5');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+  });
+
   it('--rawsock-blocking=MODE is taken out of the arguments; an unknown mode stops the link', () => {
     for (const mode of ['auto', 'suspend', 'worker', 'thread', 'never']) {
       const r = wrap(['app.c', `--rawsock-blocking=${mode}`, '-o', 'app.js'], '3.1.6');
@@ -119,6 +128,32 @@ describe('rawsock-emcc', () => {
       expect(r.passed).toEqual(['app.c', flag, ...glue('6.0.5'), jspiC]);
     }
     for (const flags of [[], ['-sJSPI=0'], ['-sASYNCIFY']]) expect(wrap(['app.c', ...flags], '6.0.5').passed).not.toContain(jspiC);
+  });
+
+  it('-pthread (or -sUSE_PTHREADS): the pthread start-up --pre-js is added, after the glue; other builds do not get it', () => {
+    const start = ['--pre-js', join(pkg, 'lib', 'rawsock_pthread_start.js')];
+    for (const flags of [['-pthread'], ['-sUSE_PTHREADS'], ['-s', 'USE_PTHREADS=1']]) {
+      expect(wrap(['app.c', ...flags], '6.0.5').passed).toEqual(['app.c', ...flags, ...glue('6.0.5'), ...start]);
+    }
+    for (const flags of [[], ['-sUSE_PTHREADS=0']]) expect(wrap(['app.c', ...flags], '6.0.5').passed).not.toContain(start[1]);
+  });
+
+  it('-pthread: a worker script emcc wrote beside the output gets its Deno starter NAME.worker.cjs; none without one, or on a failed link', () => {
+    const out = mkdtempSync(join(tmpdir(), 'rawsock-wrapper-pthread-'));
+    const starter = readFileSync(join(pkg, 'lib', 'pthread_worker_deno.cjs'), 'utf8');
+    // emcc 6 writes no worker script: no starter.
+    expect(wrap(['app.c', '-pthread', '-o', join(out, 'none.js')], '6.0.5').code).toBe(0);
+    expect(existsSync(join(out, 'none.worker.cjs'))).toBe(false);
+    // emcc 3.1 writes NAME.worker.js (the stand-in emcc writes nothing: it is made here); -oFILE counts too.
+    writeFileSync(join(out, 'app.worker.js'), '');
+    expect(wrap(['app.c', '-pthread', `-o${join(out, 'app.js')}`], '3.1.6').code).toBe(0);
+    expect(readFileSync(join(out, 'app.worker.cjs'), 'utf8')).toBe(starter);
+    writeFileSync(join(out, 'bad.worker.js'), '');
+    expect(wrap(['app.c', '-pthread', '-o', join(out, 'bad.js')], '3.1.6', { FAKE_EXIT: '1' }).code).toBe(1);
+    expect(existsSync(join(out, 'bad.worker.cjs'))).toBe(false);
+    writeFileSync(join(out, 'plain.worker.js'), '');
+    expect(wrap(['app.c', '-o', join(out, 'plain.js')], '3.1.6').code).toBe(0);
+    expect(existsSync(join(out, 'plain.worker.cjs'))).toBe(false);
   });
 
   it('exits with emcc\'s status; a missing emcc is 127 with a [rawsock] message', () => {

@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODES, buildNative, buildWasm, emccVersion, run, verdicts } from '../glue/harness.js';
-import { OTHERS, artifactFor, runsPthreadBuilds } from '../glue/other-runtimes.js';
+import { OTHERS, artifactFor } from '../glue/other-runtimes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const emcc = emccVersion();
@@ -164,7 +164,7 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
     }, 60_000);
 
     // main runs in a thread: its getaddrinfo sleeps there while the main JS thread looks the name up.
-    it.skipIf(!runsPthreadBuilds(rt.name, Number(emcc?.split('.')[0] ?? 0)))(`-pthread -sPROXY_TO_PTHREAD build (thread mode) on ${rt.name}: getaddrinfo in a thread waits for DNS — the real address, EAI_NONAME`, async () => {
+    it(`-pthread -sPROXY_TO_PTHREAD build (thread mode) on ${rt.name}: getaddrinfo in a thread waits for DNS — the real address, EAI_NONAME`, async () => {
       const r = await run(rt.cmd, [...rt.args, rt.other ? artifactFor(rt.other, threadLookup) : threadLookup, ECHO_NAME, 'nx.rawsock.test'], undefined, 30_000);
       expect(r.stdout).toContain('ok 1 - a DNS-only name resolves to its real address (got 0, 127.0.0.1)');
       expect(r.stdout).toContain('ok 2 - an unknown name is EAI_NONAME');
