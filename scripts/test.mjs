@@ -24,8 +24,8 @@ function runStep(suite, cmd, args, env = {}) {
  */
 const C_WASM_SUITE = 'packages/emscripten-glue/test/c-suite/wasm.test.ts';
 
-/** Runs vitest under one Node binary and reads its JSON report. */
-function vitest(label, nodeBinary, filters = []) {
+/** Runs vitest under one Node binary (with `env` added) and reads its JSON report. */
+function vitest(label, nodeBinary, filters = [], env = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'rawsock-vitest-'));
   const report = join(dir, 'report.json');
   const okRun = runStep(label, nodeBinary, [
@@ -35,7 +35,7 @@ function vitest(label, nodeBinary, filters = []) {
     '--reporter=json',
     `--outputFile.json=${report}`,
     ...filters,
-  ]);
+  ], env);
   let passed = 0;
   let failed = 0;
   let skipped = 0;
@@ -122,6 +122,10 @@ const bunCounts = (out) => {
 };
 
 vitest('C suite as wasm (emcc 3.1.6; Node 20, Node 26, Deno, Bun)', node20, [C_WASM_SUITE]);
+// The same programs linked for the worker bridge (sockets in a worker, the
+// program's thread in Atomics.wait): about a minute, mostly the 24 builds,
+// so narrowing the runtimes would save little.
+vitest('C suite as wasm, worker bridge (emcc 3.1.6; Node 20, Node 26, Deno, Bun)', node20, [C_WASM_SUITE], { RAWSOCK_C_BLOCKING: 'worker' });
 runtimeTests('core conformance on Deno (MemoryProvider)', bin('deno'), ['test', '--sloppy-imports', 'packages/core/test-runtimes/memory.deno.test.ts'], denoCounts);
 runtimeTests('core conformance on Bun (MemoryProvider)', bin('bun'), ['test', './packages/core/test-runtimes/memory.bun.test.ts'], bunCounts);
 runtimeTests('BunProvider on Bun (conformance + provider)', bin('bun'), ['test', './packages/bun/test/'], bunCounts);

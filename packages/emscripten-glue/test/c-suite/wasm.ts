@@ -39,7 +39,13 @@ function cjsCopy(js: string): string {
   return cjs;
 }
 
-/** The runtimes installed here (Node 20 is the machine's /usr/bin/node, the others come from node_modules). */
+/** RAWSOCK_C_RUNTIMES=node20,bun narrows a run to those runtimes (all four if unset). */
+const onlyRuntimes = process.env.RAWSOCK_C_RUNTIMES?.split(',').filter(Boolean);
+
+/**
+ * The runtimes installed here (Node 20 is the machine's /usr/bin/node, the
+ * others come from node_modules), narrowed by RAWSOCK_C_RUNTIMES.
+ */
 export const WASM_RUNTIMES: readonly WasmRuntime[] = (
   [
     { id: 'node20', cmd: '/usr/bin/node', args: [], artifact: asIs },
@@ -47,7 +53,10 @@ export const WASM_RUNTIMES: readonly WasmRuntime[] = (
     { id: 'deno', cmd: join(root, 'node_modules', '.bin', 'deno'), args: ['run', '-A', '--unstable-net'], artifact: cjsCopy },
     { id: 'bun', cmd: join(root, 'node_modules', '.bin', 'bun'), args: [], artifact: asIs },
   ] as const satisfies readonly WasmRuntime[]
-).filter((r) => existsSync(r.cmd));
+).filter((r) => existsSync(r.cmd) && (!onlyRuntimes || onlyRuntimes.includes(r.id)));
+
+const unknown = onlyRuntimes?.filter((id) => !['node20', 'node26', 'deno', 'bun'].includes(id));
+if (unknown?.length) throw new Error(`[rawsock] RAWSOCK_C_RUNTIMES: unknown runtime(s) ${unknown.join(', ')} (node20, node26, deno, bun)`);
 
 export { emccVersion } from '../glue/harness.js';
 

@@ -8,7 +8,7 @@
 #include "rs_loop.h"
 
 static const char *dir;
-static int l, c, s = -1, d1, d2, d3, phase;
+static int l, c, s = -1, again, d1, d2, d3, phase;
 static struct sockaddr_un path, d1path, d2path;
 static char buf[256];
 
@@ -75,10 +75,23 @@ static void step(void) {
     rs_errno(send(c, "x", 1, MSG_NOSIGNAL), EPIPE, "send to a closed peer: EPIPE");
     close(c);
     rs_sys(close(l), "close the listener");
-    int again = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    again = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
     rs_errno(connect(again, RS_SA(path), sizeof path), ECONNREFUSED, "the path outlives its listener: connect ECONNREFUSED");
+    rs_stage = "the refused connect to settle";
+    phase++;
+    break;
+  }
+  case 5: {
+    /* Where a unix connect is asynchronous (EINPROGRESS above), a bind while
+       it is in flight is EINVAL, or not, depending on when the refusal lands
+       (the worker bridge runs it concurrently). Linux has settled it already
+       (poll at once: POLLOUT | POLLHUP); wait until it has settled here too. */
+    if (!(rs_poll1(again, POLLOUT) & (POLLOUT | POLLHUP | POLLERR))) return;
     rs_errno(bind(again, RS_SA(path), sizeof path), EADDRINUSE, "...and bind EADDRINUSE");
+    /* A fresh socket: where that bind wrongly succeeded, this one is not already bound. */
+    close(again);
     rs_sys(unlink(path.sun_path), "unlink the socket file");
+    again = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
     rs_sys(bind(again, RS_SA(path), sizeof path), "then bind succeeds");
     close(again);
     /* Datagrams. */
@@ -96,7 +109,7 @@ static void step(void) {
     phase++;
     break;
   }
-  case 5: {
+  case 6: {
     ssize_t r = recvfrom(d1, buf, sizeof buf, 0, RS_SA(a), &len);
     /* Without a datagram socket there is nothing to wait for: the checks below then fail at once. */
     if (r < 0 && d1 >= 0) return;
