@@ -26,7 +26,7 @@ mergeInto(LibraryManager.library, {
   // suspend mode), its return ends in Asyncify's rewind and the status is
   // lost (exit code 0, no atexit, open sockets keep the process alive).
   // Seen with emcc 3.1.6 and 6.0.5, even for emscripten_sleep. Here main
-  // returning at the end of a rewind exits as callMain would have.
+  // returning for good at the end of a rewind exits as callMain would have.
   $RAWSOCK__postset: [
     '(function(instrument) {',
     '  Asyncify.instrumentWasmExports = function(exports) {',
@@ -37,7 +37,8 @@ mergeInto(LibraryManager.library, {
     '      var exiting = function() {',
     '        var again = Asyncify.state === Asyncify.State.Rewinding;',
     '        var status = main.apply(this, arguments);',
-    '        if (again && Asyncify.state === Asyncify.State.Normal) (typeof exitJS == "function" ? exitJS : exit)(status, /* implicit */ true);',
+    // Suspended again: a new wait holds Asyncify.currData (freed when a rewind ends).
+    '        if (again && !Asyncify.currData) (typeof exitJS == "function" ? exitJS : exit)(status, /* implicit */ true);',
     '        return status;',
     '      };',
     '      ret[name] = exiting;',

@@ -12,6 +12,19 @@ const net = createSyncSockets();
 afterAll(() => net.terminate());
 const v4 = (port = 0) => ({ family: 'ipv4' as const, address: '127.0.0.1', port });
 
+/** A listener, a client connected to it and the accepted end, through the worker. */
+function connectedPair(): { l: number; c: number; a: number } {
+  const l = net.socket('ipv4', 'stream').value!;
+  expect(net.bind(l, v4()).ok).toBe(true);
+  expect(net.listen(l, 8).ok).toBe(true);
+  const port = (net.getsockname(l).value as { port: number }).port;
+  const c = net.socket('ipv4', 'stream').value!;
+  expect(net.connect(c, v4(port)).ok).toBe(true);
+  const a = net.accept(l);
+  expect(a.ok).toBe(true);
+  return { l, c, a: a.value!.fd };
+}
+
 describe('createSyncSockets (worker bridge)', () => {
   it('connect, send and recv block until done, against an echo server in another process that answers 200 ms late', async () => {
     const child = spawn(process.execPath, ['-e', "const s=require('net').createServer(c=>c.on('data',d=>setTimeout(()=>c.write(d),200))).listen(0,'127.0.0.1',()=>console.log(s.address().port))"], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -32,13 +45,7 @@ describe('createSyncSockets (worker bridge)', () => {
   });
 
   it('posted sends (nobody waits for their answer) run in order before later calls, whose answers they leave alone', () => {
-    const l = net.socket('ipv4', 'stream').value!;
-    expect(net.bind(l, v4()).ok).toBe(true);
-    expect(net.listen(l, 8).ok).toBe(true);
-    const port = (net.getsockname(l).value as { port: number }).port;
-    const c = net.socket('ipv4', 'stream').value!;
-    expect(net.connect(c, v4(port)).ok).toBe(true);
-    const a = net.accept(l).value!.fd;
+    const { l, c, a } = connectedPair();
     for (let i = 0; i < 200; i++) expect(net.postOnly({ op: 'sendto', args: [c, 0, 0], data: new Uint8Array([i]), posted: true })).toBe(true);
     // The next call's answer is its own (a posted send writes no answer).
     expect(net.getsockname(c).value).toMatchObject({ family: 'ipv4', address: '127.0.0.1' });

@@ -58,6 +58,26 @@ function spinFor(header: Int32Array, ms: number): void {
   }
 }
 
+/**
+ * Streams one send(2) across the bridge in pieces of at most `max` bytes
+ * (each piece is a copy the message carries). `sendPiece` sends one and is
+ * told the bytes earlier pieces moved (the request's args[3]), so the
+ * serving side leaves an error that ends the send for the next call (see
+ * BlockingSyscalls.sendto). A short piece (a timeout, a non-blocking fd)
+ * ends the send. Returns the bytes sent, or -errno if none were.
+ */
+export function sendInPieces(data: Uint8Array, max: number, sendPiece: (piece: Uint8Array, movedBefore: number) => number): number {
+  let sent = 0;
+  do {
+    const piece = data.slice(sent, sent + max);
+    const r = sendPiece(piece, sent);
+    if (r < 0) return sent > 0 ? sent : r;
+    sent += r;
+    if (r < piece.byteLength) break;
+  } while (sent < data.byteLength);
+  return sent;
+}
+
 /** Synchronous sockets over the SAB+Atomics bridge: each call posts a request to the serving thread and blocks in Atomics.wait until it is answered. Blocking fds block for real ({@link BlockingSyscalls} semantics). Every call returns a {@link Result}. */
 export class SyncSockets {
   private readonly header: Int32Array;
@@ -176,15 +196,7 @@ export class SyncSockets {
 
   /** Sends all of `data` on a blocking stream (in bridge-sized pieces); returns the count sent. */
   send(fd: number, data: Uint8Array, flags = 0): Result<number> {
-    let sent = 0;
-    do {
-      const piece = data.slice(sent, sent + this.maxTransfer);
-      const r = this.call({ op: 'sendto', args: [fd, flags, 0, sent], data: piece }).result;
-      if (r < 0) return sent > 0 ? ok(sent) : err(-r);
-      sent += r;
-      if (r < piece.byteLength) break;
-    } while (sent < data.byteLength);
-    return ok(sent);
+    return toResult(sendInPieces(data, this.maxTransfer, (piece, movedBefore) => this.call({ op: 'sendto', args: [fd, flags, 0, movedBefore], data: piece }).result));
   }
 
   /** sendto(2). Errors: EAGAIN, EMSGSIZE, EDESTADDRREQ, EAFNOSUPPORT, EACCES, EISCONN. */

@@ -24,6 +24,21 @@ static unsigned char out[SIZE];
 
 static int reset_or_pipe(int e) { return e == ECONNRESET || e == EPIPE; }
 
+/* After a send to a peer that reset returned `n` (errno `e`): if it returned
+ * a count, Linux keeps the error for the next call (a send of `next` bytes);
+ * either way the reset is reported once, as ECONNRESET, then sends fail with
+ * EPIPE (checked as `epipe_what`). */
+static void reset_reported(int fd, ssize_t n, int e, size_t next, const char *epipe_what) {
+  if (n >= 0) {
+    errno = 0;
+    n = send(fd, out, next, MSG_NOSIGNAL);
+    e = errno;
+  }
+  rs_check(n < 0 && e == ECONNRESET, "the reset is reported once, as ECONNRESET", "returned %zd, errno %s", n, n < 0 ? rs_errname(e) : "-");
+  errno = 0;
+  rs_errno(send(fd, out, 1, MSG_NOSIGNAL), EPIPE, epipe_what);
+}
+
 /* Waits `ms` with the event loop running (poll on a listener nobody connects to). */
 static void pause_ms(int idle, int ms) {
   struct pollfd p = { .fd = idle, .events = POLLIN };
@@ -68,15 +83,7 @@ int main(int argc, char **argv) {
   rs_check((n > 0 && n < SIZE) || (n < 0 && reset_or_pipe(e)), "a send blocked when the peer resets ends: a short count or ECONNRESET/EPIPE",
            "returned %zd, errno %s", n, n < 0 ? rs_errname(e) : "-");
   rs_check(waited >= 200, "it waited for the reset (300 ms after 'sending')", "waited %lld ms", waited);
-  /* Linux keeps the error for the next call when it returned a count. */
-  if (n > 0) {
-    errno = 0;
-    n = send(fd, out, 65536, MSG_NOSIGNAL);
-    e = errno;
-  }
-  rs_check(n < 0 && e == ECONNRESET, "the reset is reported once, as ECONNRESET", "returned %zd, errno %s", n, n < 0 ? rs_errname(e) : "-");
-  errno = 0;
-  rs_errno(send(fd, out, 1, MSG_NOSIGNAL), EPIPE, "and a later send fails with EPIPE");
+  reset_reported(fd, n, e, 65536, "and a later send fails with EPIPE");
   close(fd);
 
   fd = connect_full(port, idle, "a second connection");
@@ -94,14 +101,7 @@ int main(int argc, char **argv) {
   e = errno;
   rs_check(n < 0 && e == ECONNRESET, "a blocking send after the peer reset fails with ECONNRESET", n >= 0 ? "it was accepted" : "errno %s", rs_errname(e));
   /* rawsock on Node and Deno: the bytes were accepted; the next call reports the reset. */
-  if (n >= 0) {
-    errno = 0;
-    n = send(fd, out, 1, MSG_NOSIGNAL);
-    e = errno;
-  }
-  rs_check(n < 0 && e == ECONNRESET, "the reset is reported once, as ECONNRESET", "returned %zd, errno %s", n, n < 0 ? rs_errname(e) : "-");
-  errno = 0;
-  rs_errno(send(fd, out, 1, MSG_NOSIGNAL), EPIPE, "then EPIPE");
+  reset_reported(fd, n, e, 1, "then EPIPE");
   close(fd);
   close(idle);
   return rs_summary();

@@ -66,13 +66,21 @@ const RUNTIMES: Runtime[] = [
  * Pinned deviation (DenoProvider; see fd.test.ts and README): in the
  * suspend modes, a connect to a port whose listener was closed in the same
  * JS turn is reset, not refused, on Deno (Deno.Listener.close() lets the
- * kernel listener linger). The worker and thread modes do not show it: there
- * each call is its own round trip (to the worker, or to the main JS thread).
+ * kernel listener linger). Worker mode does not show it: there each call is
+ * its own round trip to the worker; thread mode may (DENO_EITHER).
  */
 const DENO_IN_THREAD: Record<string, string> = {
   'ok - blocking connect to a closed port': 'not ok - blocking connect to a closed port: returned -1, errno ECONNRESET, want -1 ECONNREFUSED',
   'ok - SO_ERROR ECONNREFUSED': 'not ok - SO_ERROR ECONNREFUSED: got ECONNRESET, want ECONNREFUSED',
 };
+/**
+ * Deno in thread mode: the close and the connect are separate calls from
+ * the program's thread, but the main JS thread may run both in one turn
+ * (Emscripten runs every call queued for it at once), so either verdict
+ * can come: the deviation is accepted there, not required.
+ */
+const DENO_EITHER = new Map(Object.entries(DENO_IN_THREAD).map(([linux, deno]) => [deno, linux]));
+const tolerated = (rt: string, mode: string, lines: string[]) => (rt === 'Deno' && mode === 'thread' ? lines.map((l) => DENO_EITHER.get(l) ?? l).sort() : lines);
 const pinned = (rt: string, mode: string, lines: string[]) =>
   rt === 'Deno' && (mode === 'suspend' || mode === 'auto+asyncify') ? lines.map((l) => DENO_IN_THREAD[l] ?? l).sort() : lines;
 
@@ -139,7 +147,7 @@ async function sameVerdicts(p: string, rt: Runtime, mode: string, artifact: stri
     const n = await run(nativeBinary, []);
     const w = await run(cmd, args, undefined, 30_000);
     const expected = pinned(rt.name, mode, verdicts(n.stdout));
-    expect(verdicts(w.stdout)).toEqual(expected);
+    expect(tolerated(rt.name, mode, verdicts(w.stdout))).toEqual(expected);
     if (!expected.some((l) => l.startsWith('not ok'))) expect(w.code).toBe(0);
     return;
   }

@@ -41,6 +41,15 @@ function systemHostsName(): { name: string; address: string } | undefined {
   return undefined;
 }
 
+/** main_lookup.c built as `artifact`, on `rt`: a DNS-only name gets its real address, an unknown one EAI_NONAME. */
+async function mainLookupWaits(rt: (typeof RUNTIMES)[number], artifact: string): Promise<void> {
+  const r = await run(rt.cmd, [...rt.args, rt.other ? artifactFor(rt.other, artifact) : artifact, ECHO_NAME, 'nx.rawsock.test'], undefined, 30_000);
+  expect(r.stdout).toContain('ok 1 - a DNS-only name resolves to its real address (got 0, 127.0.0.1)');
+  expect(r.stdout).toContain('ok 2 - an unknown name is EAI_NONAME');
+  expect(r.stdout).toMatch(/# passed 2 failed 0/);
+  expect(r.code).toBe(0);
+}
+
 describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
   let echo: Server;
   let port = 0;
@@ -143,13 +152,7 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
       for (const v of verdicts(nativeRun.stdout)) expect(wasmVerdicts.has(v), v).toBe(true);
     }, 60_000);
 
-    it.skipIf(!jspiNode || rt.name === 'Node 20')(`-sJSPI build (suspend mode) on ${rt.name}: getaddrinfo in main waits for DNS — the real address, EAI_NONAME`, async () => {
-      const r = await run(rt.cmd, [...rt.args, rt.other ? artifactFor(rt.other, mainLookup) : mainLookup, ECHO_NAME, 'nx.rawsock.test'], undefined, 30_000);
-      expect(r.stdout).toContain('ok 1 - a DNS-only name resolves to its real address (got 0, 127.0.0.1)');
-      expect(r.stdout).toContain('ok 2 - an unknown name is EAI_NONAME');
-      expect(r.stdout).toMatch(/# passed 2 failed 0/);
-      expect(r.code).toBe(0);
-    }, 60_000);
+    it.skipIf(!jspiNode || rt.name === 'Node 20')(`-sJSPI build (suspend mode) on ${rt.name}: getaddrinfo in main waits for DNS — the real address, EAI_NONAME`, () => mainLookupWaits(rt, mainLookup), 60_000);
 
     // names.c looks the DNS-only names up in its main loop, which is not
     // main's stack: under JSPI that cannot suspend, so even in suspend mode
@@ -164,13 +167,7 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
     }, 60_000);
 
     // main runs in a thread: its getaddrinfo sleeps there while the main JS thread looks the name up.
-    it(`-pthread -sPROXY_TO_PTHREAD build (thread mode) on ${rt.name}: getaddrinfo in a thread waits for DNS — the real address, EAI_NONAME`, async () => {
-      const r = await run(rt.cmd, [...rt.args, rt.other ? artifactFor(rt.other, threadLookup) : threadLookup, ECHO_NAME, 'nx.rawsock.test'], undefined, 30_000);
-      expect(r.stdout).toContain('ok 1 - a DNS-only name resolves to its real address (got 0, 127.0.0.1)');
-      expect(r.stdout).toContain('ok 2 - an unknown name is EAI_NONAME');
-      expect(r.stdout).toMatch(/# passed 2 failed 0/);
-      expect(r.code).toBe(0);
-    }, 60_000);
+    it(`-pthread -sPROXY_TO_PTHREAD build (thread mode) on ${rt.name}: getaddrinfo in a thread waits for DNS — the real address, EAI_NONAME`, () => mainLookupWaits(rt, threadLookup), 60_000);
 
     it(`-sASYNCIFY build on ${rt.name}: getaddrinfo waits for DNS — real addresses, EAI_NONAME for an unknown name, as natively`, async () => {
       const r = await run(rt.cmd, [...rt.args, rt.other ? artifactFor(rt.other, suspending) : suspending, ...args(ECHO_NAME)], undefined, 30_000);

@@ -8,7 +8,7 @@
  * and the FS stream is made once the fd exists.
  */
 import type { BridgeAnswer, BridgeRequest, SocketSyscalls, SyncSockets } from '@rawsock/core';
-import { MSG_DONTWAIT, MSG_NOSIGNAL, POLLNVAL } from '@rawsock/core';
+import { MSG_DONTWAIT, MSG_NOSIGNAL, POLLNVAL, sendInPieces } from '@rawsock/core';
 import { localAcceptWouldBlock, localRecvWouldBlock } from './local-answers.js';
 import type { BoardRead } from './readiness-board.js';
 
@@ -182,16 +182,7 @@ export class BridgedSyscalls implements GlueSyscalls {
     if (data.byteLength <= SEND_CHUNK) {
       return this.call({ op: 'sendto', args: [fd, flags, to ? addrlen : 0], data: data.slice(), ...(to ? { addr: to } : {}) }).result;
     }
-    let sent = 0;
-    while (sent < data.byteLength) {
-      const piece = data.slice(sent, sent + SEND_CHUNK);
-      // `sent` tells the worker this piece continues one send: an error that ends it stays for the next call.
-      const r = this.call({ op: 'sendto', args: [fd, flags, to ? addrlen : 0, sent], data: piece, ...(to ? { addr: to } : {}) }).result;
-      if (r < 0) return sent > 0 ? sent : r;
-      sent += r;
-      if (r < piece.byteLength) break;
-    }
-    return sent;
+    return sendInPieces(data, SEND_CHUNK, (piece, movedBefore) => this.call({ op: 'sendto', args: [fd, flags, to ? addrlen : 0, movedBefore], data: piece, ...(to ? { addr: to } : {}) }).result);
   }
 
   /**
