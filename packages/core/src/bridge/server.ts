@@ -28,6 +28,14 @@ export async function answerBridgeRequest(
   const header = new Int32Array(memory, 0, HEADER_BYTES / 4);
   const addr = new Uint8Array(memory, HEADER_BYTES, ADDR_BYTES);
   const payload = new Uint8Array(memory, HEADER_BYTES + ADDR_BYTES);
+  // Input bytes the caller staged in the shared memory (see protocol.ts).
+  // Views, not copies: the core copies what it keeps as it takes it (as
+  // from wasm memory), and nothing rewrites these regions before this
+  // request's answer (the caller waits for it; no op with input bytes
+  // writes output bytes).
+  const staged = (region: Uint8Array, length: number | undefined) => (length && length > 0 ? region.subarray(0, Math.min(length, region.byteLength)) : undefined);
+  const data = req.data ?? staged(payload, header[SLOT.requestData]);
+  const inAddr = req.addr ?? staged(addr, header[SLOT.requestAddr]);
   const sys = blocking.sys;
   const a = req.args;
   const n = (i: number) => a[i] ?? 0;
@@ -46,10 +54,10 @@ export async function answerBridgeRequest(
         break;
       }
       case 'bind':
-        result = sys.bind(n(0), req.addr ?? new Uint8Array(0), n(1));
+        result = sys.bind(n(0), inAddr ?? new Uint8Array(0), n(1));
         break;
       case 'connect':
-        result = await blocking.connect(n(0), req.addr ?? new Uint8Array(0), n(1));
+        result = await blocking.connect(n(0), inAddr ?? new Uint8Array(0), n(1));
         break;
       case 'listen':
         result = sys.listen(n(0), n(1));
@@ -59,7 +67,7 @@ export async function answerBridgeRequest(
         break;
       case 'sendto':
         // args[3]: bytes of the same send(2) earlier pieces moved (see BlockingSyscalls.sendto).
-        result = await blocking.sendto(n(0), req.data ?? new Uint8Array(0), n(1), req.addr ?? null, n(2), n(3));
+        result = await blocking.sendto(n(0), data ?? new Uint8Array(0), n(1), inAddr ?? null, n(2), n(3));
         break;
       case 'recvfrom': {
         const max = Math.min(n(1), payload.byteLength);
@@ -83,7 +91,7 @@ export async function answerBridgeRequest(
         payloadLength = sys.out.optlen;
         break;
       case 'setsockopt':
-        result = sys.setsockopt(n(0), n(1), n(2), req.data ?? new Uint8Array(0));
+        result = sys.setsockopt(n(0), n(1), n(2), data ?? new Uint8Array(0));
         break;
       case 'ioctl':
         result = sys.ioctl(n(0), n(1), n(2));
