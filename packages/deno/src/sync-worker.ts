@@ -10,7 +10,8 @@ import { workerThreads } from './worker-threads.ts';
 const { parentPort, workerData } = workerThreads();
 const init = workerData as SyncWorkerInit;
 try {
-  const serve = serveSyncSockets(init, new DenoProvider());
+  // No warm loop: on Deno setImmediate turns delay the next request (BridgeServeOptions).
+  const serve = serveSyncSockets(init, new DenoProvider(), { keepLoopWarm: false });
   parentPort?.on('message', (req: unknown) => serve(req as BridgeRequest));
   // A caller blocked on a dead worker would sleep forever: answer it with EIO.
   const events = globalThis as unknown as { addEventListener(type: string, listener: () => void): void };

@@ -13,7 +13,7 @@ import { SocketSyscalls } from '../syscalls.js';
 import { SocketTable } from '../table.js';
 import { SyncSockets } from './client.js';
 import { createBridgeMemory, type BridgeRequest } from './protocol.js';
-import { createBridgeServer } from './server.js';
+import { createBridgeServer, type BridgeServeOptions } from './server.js';
 
 /** Options for a runtime's `createSyncSockets()`. */
 export interface SyncSocketsOptions {
@@ -77,13 +77,14 @@ export function startSyncSockets(options: SyncSocketsOptions, start: (init: Sync
 /**
  * The worker's side: a socket table over `provider` (with the caller's
  * limits and policy) answering bridge requests with blocking semantics.
- * Returns the function to call with each request message.
+ * Returns the function to call with each request message. `options`: see
+ * {@link BridgeServeOptions} (Deno's worker passes `keepLoopWarm: false`).
  */
-export function serveSyncSockets(init: SyncWorkerInit, provider: RawSocketProvider): (req: BridgeRequest) => void {
+export function serveSyncSockets(init: SyncWorkerInit, provider: RawSocketProvider, options: BridgeServeOptions = {}): (req: BridgeRequest) => void {
   const table = new SocketTable({
     provider,
     ...(init.limits ? { limits: init.limits } : {}),
     ...(init.policy !== undefined ? { policy: init.policy } : {}),
   });
-  return createBridgeServer(init.memory, new BlockingSyscalls(new SocketSyscalls(table)));
+  return createBridgeServer(init.memory, new BlockingSyscalls(new SocketSyscalls(table)), options);
 }

@@ -21,6 +21,7 @@ import {
   type BridgeRequest,
 } from '@rawsock/core';
 import { parentPort } from 'node:worker_threads';
+import { detectRuntime } from '../../detect-runtime.js';
 import { providerFor } from '../providers.js';
 import { BoardWriter, type BoardEntry } from './readiness-board.js';
 import { announceReady, snapshotOf, type WorkerInit, type WorkerWake } from './worker-messages.js';
@@ -49,6 +50,8 @@ let memory: SharedArrayBuffer | undefined;
 let board: BoardWriter | undefined;
 let chain: Promise<void> = Promise.resolve();
 const WAKE: WorkerWake = { wake: true };
+// On Deno setImmediate turns delay the next request rather than keep the loop awake (BridgeServeOptions).
+const SERVE_OPTIONS = { keepLoopWarm: detectRuntime() !== 'deno' };
 
 /** Each fd's board subscription (a new socket at the fd, or its close, ends the old one). */
 const boardWatches = new Map<number, () => void>();
@@ -121,7 +124,7 @@ function serve(req: BridgeRequest): Promise<void> {
     const [t, b] = [table, board];
     reserved = [...(req.reserve ?? [])];
     created.length = 0;
-    await answerBridgeRequest(memory, blocking, req, (result) => publishEffects(t, b, req, result));
+    await answerBridgeRequest(memory, blocking, req, (result) => publishEffects(t, b, req, result), SERVE_OPTIONS);
   });
   return chain;
 }
