@@ -20,7 +20,8 @@ import {
   syncLookupFromBridge,
   type AsyncLookup,
 } from '@rawsock/core';
-import { BridgedSyscalls, type GlueSyscalls } from './blocking/bridged-syscalls.js';
+import { BridgedSyscalls, DENO_POST_MAX, POST_MAX, type GlueSyscalls } from './blocking/bridged-syscalls.js';
+import { detectRuntime } from '../detect-runtime.js';
 import { chooseBlockingMode, isBlockingRequest, type BlockingMode, type BlockingRequest } from './blocking/mode.js';
 import { workerUnavailable } from './blocking/abilities.js';
 import { localRevents } from './blocking/local-answers.js';
@@ -253,7 +254,7 @@ function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string |
       counted(1);
     },
     socketClosed: () => counted(-1),
-  }, worker.readiness);
+  }, worker.readiness, detectRuntime() === 'deno' ? DENO_POST_MAX : POST_MAX);
   // What the program sent reaches the peer though the socket worker ends
   // with the process: posted sends (BridgedSyscalls.sendto) still on their
   // way, and bytes the host has not written yet ('exit' runs while workers

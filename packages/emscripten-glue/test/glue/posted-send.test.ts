@@ -12,12 +12,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { BridgeRequest } from '@rawsock/core';
 import { NODES, buildNative, buildWasm, emccVersion, run } from './harness.js';
 import { OTHERS, artifactFor } from './other-runtimes.js';
-import { BridgedSyscalls, POST_MAX } from '../../src/runtime/blocking/bridged-syscalls.js';
+import { BridgedSyscalls, DENO_POST_MAX, POST_MAX } from '../../src/runtime/blocking/bridged-syscalls.js';
 import type { BoardRead } from '../../src/runtime/blocking/readiness-board.js';
 
 const FD = 5;
 
-function fake() {
+function fake(postMax?: number) {
   const calls: BridgeRequest[] = [];
   const posts: BridgeRequest[] = [];
   const none = new Uint8Array(0);
@@ -40,7 +40,7 @@ function fake() {
     postedDone: 0,
     snap: { fd: FD, mask: 0x4, state: 'connected', readable: 0, pendingError: 0 },
   };
-  const sys = new BridgedSyscalls(bridge as never, { freeFds: () => [], openSocketFd: () => undefined, socketClosed: () => undefined }, () => board);
+  const sys = new BridgedSyscalls(bridge as never, { freeFds: () => [], openSocketFd: () => undefined, socketClosed: () => undefined }, () => board, postMax);
   const set = (patch: Partial<Omit<BoardRead, 'snap'>> & { snap?: Partial<BoardRead['snap']> }) => {
     board = { ...board!, ...patch, snap: { ...board!.snap, ...patch.snap } };
   };
@@ -88,6 +88,13 @@ describe('posted sends (worker mode)', () => {
       act(f);
       expect([name, f.posts.length, f.calls.length]).toEqual([name, 0, 1]);
     }
+  });
+
+  it("a smaller limit (Deno's: its postMessage copies bytes slowly) posts only sends up to it", () => {
+    const f = fake(DENO_POST_MAX);
+    f.send(DENO_POST_MAX);
+    f.send(DENO_POST_MAX + 1);
+    expect([f.posts.length, f.calls.length]).toEqual([1, 1]);
   });
 
   it('MSG_NOSIGNAL and MSG_DONTWAIT sends are posted too', () => {

@@ -53,6 +53,14 @@ export const SEND_CHUNK = 256 * 1024;
 /** Largest send posted without waiting for its answer (see {@link BridgedSyscalls.sendto}). */
 export const POST_MAX = 64 * 1024;
 
+/**
+ * Deno's: a posted send's bytes travel in the message, and Deno's
+ * worker_threads postMessage copies them at about 70–140 ns each (64 KiB:
+ * 4.5–9 ms, with or without a transfer list), where a round trip with the
+ * bytes in shared memory costs about 40 µs: only small sends gain.
+ */
+export const DENO_POST_MAX = 256;
+
 const MSG_WAITALL = 0x100;
 
 export class BridgedSyscalls implements GlueSyscalls {
@@ -64,10 +72,14 @@ export class BridgedSyscalls implements GlueSyscalls {
    * @param readiness the readiness board's slot of an fd, for the answers
    *   it fixes with no round trip (local-answers.ts)
    */
+  /**
+   * @param postMax largest send posted without waiting (0: none)
+   */
   constructor(
     private readonly bridge: SyncSockets,
     private readonly fds: BridgeFds,
     private readonly readiness: (fd: number) => BoardRead | undefined = () => undefined,
+    private readonly postMax = POST_MAX,
   ) {}
 
   /** Blocks until the worker answers; copies the side outputs into `out`. */
@@ -160,7 +172,7 @@ export class BridgedSyscalls implements GlueSyscalls {
    */
   private tryPost(fd: number, data: Uint8Array, flags: number): boolean {
     const len = data.byteLength;
-    if (len === 0 || len > POST_MAX || flags & ~(MSG_NOSIGNAL | MSG_DONTWAIT)) return false;
+    if (len === 0 || len > this.postMax || flags & ~(MSG_NOSIGNAL | MSG_DONTWAIT)) return false;
     const r = this.readiness(fd);
     if (!r || r.snap.mask & POLLNVAL || r.snap.state !== 'connected' || r.snap.pendingError !== 0) return false;
     if (r.room - this.unconfirmed(fd, r) < len) return false;
