@@ -56,25 +56,18 @@ describe('createSyncSockets (worker bridge)', () => {
   });
 
   it('a server accept loop and a client in one thread of JS, through the worker', () => {
-    const l = net.socket('ipv4', 'stream').value!;
-    expect(net.bind(l, v4()).ok).toBe(true);
-    expect(net.listen(l, 8).ok).toBe(true);
-    const port = (net.getsockname(l).value as { port: number }).port;
-    const c = net.socket('ipv4', 'stream').value!;
-    expect(net.connect(c, v4(port)).ok).toBe(true);
-    const a = net.accept(l);
-    expect(a.ok).toBe(true);
+    const { l, c, a } = connectedPair();
     const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => i % 251);
     // Blocking send of 3 MiB in bridge-sized pieces while nobody reads yet would
     // deadlock a single thread; send in halves and read in between.
     expect(net.send(c, big.subarray(0, 100_000)).value).toBe(100_000);
     let got = 0;
-    while (got < 100_000) got += net.recv(a.value!.fd, 65536).value!.byteLength;
+    while (got < 100_000) got += net.recv(a, 65536).value!.byteLength;
     expect(got).toBe(100_000);
     expect(net.shutdown(c, 1).ok).toBe(true);
-    expect(net.recv(a.value!.fd, 10).value!.byteLength).toBe(0);
+    expect(net.recv(a, 10).value!.byteLength).toBe(0);
     net.close(c);
-    net.close(a.value!.fd);
+    net.close(a);
     net.close(l);
   });
 
