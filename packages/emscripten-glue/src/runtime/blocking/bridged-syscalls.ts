@@ -67,6 +67,8 @@ export class BridgedSyscalls implements GlueSyscalls {
   readonly out = { addrlen: 0, msgFlags: 0, optlen: 0, value: 0 };
   /** Bytes posted per fd (without waiting), for the socket generation the board showed then. */
   private readonly posted = new Map<number, { gen: number; total: number }>();
+  /** Fds with posted sends the worker may not have run yet (pruned as the board confirms them). */
+  private readonly pending = new Set<number>();
 
   /**
    * @param readiness the readiness board's slot of an fd, for the answers
@@ -134,7 +136,7 @@ export class BridgedSyscalls implements GlueSyscalls {
   }
 
   accept4(fd: number, addrOut: Uint8Array | null, addrOutLen: number, flags: number): number {
-    const local = localAcceptWouldBlock(this.readiness(fd), flags);
+    const local = this.postsPending() ? undefined : localAcceptWouldBlock(this.readiness(fd), flags);
     if (local !== undefined) return local;
     const a = this.creating(1, { op: 'accept4', args: [fd, flags] }, (r) => [r.result]);
     if (a.result >= 0) BridgedSyscalls.copy(a.addr, addrOut, addrOutLen);
@@ -149,6 +151,20 @@ export class BridgedSyscalls implements GlueSyscalls {
     const p = this.posted.get(fd);
     if (!p || !r || r.gen !== p.gen) return 0;
     return (p.total - r.postedDone) | 0;
+  }
+
+  /**
+   * True while a posted send may not have run yet. Answers from the board
+   * (a would-block recv or accept, poll's masks) wait for none then: the
+   * peer of a posted send may be in this program (a socketpair, a loopback
+   * connection), and on Linux its bytes are there as soon as send returns.
+   */
+  postsPending(): boolean {
+    for (const fd of this.pending) {
+      if (this.unconfirmed(fd) > 0) return true;
+      this.pending.delete(fd);
+    }
+    return false;
   }
 
   /**
@@ -179,6 +195,7 @@ export class BridgedSyscalls implements GlueSyscalls {
     if (!this.bridge.postOnly({ op: 'sendto', args: [fd, flags, 0], data: data.slice(), posted: true })) return false;
     const p = this.posted.get(fd);
     this.posted.set(fd, { gen: r.gen, total: ((p && p.gen === r.gen ? p.total : r.postedDone) + len) | 0 });
+    this.pending.add(fd);
     return true;
   }
 
@@ -202,7 +219,7 @@ export class BridgedSyscalls implements GlueSyscalls {
    * MSG_WAITALL keeps reading until the buffer is full, EOF or an error.
    */
   recvfrom(fd: number, buf: Uint8Array, flags: number, addrOut: Uint8Array | null, addrOutLen: number): number {
-    const local = localRecvWouldBlock(this.readiness(fd), flags, buf.byteLength);
+    const local = this.postsPending() ? undefined : localRecvWouldBlock(this.readiness(fd), flags, buf.byteLength);
     if (local !== undefined) return local;
     const max = this.bridge.maxTransfer;
     const a = this.call({ op: 'recvfrom', args: [fd, Math.min(buf.byteLength, max), flags] });
@@ -256,6 +273,7 @@ export class BridgedSyscalls implements GlueSyscalls {
 
   close(fd: number): number {
     this.posted.delete(fd);
+    this.pending.delete(fd);
     const r = this.call({ op: 'close', args: [fd] }).result;
     if (r >= 0) this.fds.socketClosed(fd);
     return r;
