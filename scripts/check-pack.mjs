@@ -16,11 +16,11 @@ const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).
 
 /** What may ship, per package (beyond package.json, README.md and LICENSE). */
 const SHIPS = {
-  '@rawsock/emscripten': [/^dist\/[^/]+\.(c?js|d\.c?ts|c?js\.map)$/, /^bin\/[^/]+\.mjs$/, /^lib\/[^/]+\.(js|c)$/],
+  '@rawsock/emscripten': [/^dist\/[^/]+\.(c?js|d\.c?ts|c?js\.map)$/, /^bin\/[^/]+\.mjs$/, /^lib\/[^/]+\.(c?js|c)$/],
 };
 /** Must ship, beyond exports/bin targets: the prebuilt glue rawsock-emcc links. */
 const REQUIRED = {
-  '@rawsock/emscripten': ['dist/rawsock-runtime.js', 'lib/library_rawsock.js', 'lib/library_rawsock_fd.js', 'lib/rawsock_shim.c'],
+  '@rawsock/emscripten': ['dist/rawsock-runtime.js', 'lib/library_rawsock.js', 'lib/library_rawsock_fd.js', 'lib/rawsock_shim.c', 'lib/pthread_worker_deno.cjs'],
 };
 const DEFAULT_SHIPS = [/^dist\/[^/]+\.(c?js|d\.c?ts|c?js\.map)$/];
 /** Never ships, whatever `files` says. */
