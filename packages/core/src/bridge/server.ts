@@ -174,32 +174,28 @@ export async function answerBridgeRequest(
   } catch {
     result = -E.EIO;
   }
-  if (req.posted && req.op === 'sendto') {
-    // Nobody waits for this answer: the header belongs to the next call.
-    try {
-      await beforeAnswer?.(result);
-    } catch {
-      // as below
+  // A posted send has nobody waiting for its answer: the header belongs to the next call.
+  const answered = !(req.posted && req.op === 'sendto');
+  if (answered) {
+    header[SLOT.result] = result;
+    header[SLOT.addrlen] = sys.out.addrlen;
+    header[SLOT.msgFlags] = sys.out.msgFlags;
+    if (req.op !== 'socketpair') {
+      header[SLOT.optlen] = sys.out.optlen;
+      header[SLOT.value] = sys.out.value;
     }
-    if (options.keepLoopWarm !== false) keepLoopWarm();
-    return;
+    header[SLOT.payloadLength] = payloadLength;
   }
-  header[SLOT.result] = result;
-  header[SLOT.addrlen] = sys.out.addrlen;
-  header[SLOT.msgFlags] = sys.out.msgFlags;
-  if (req.op !== 'socketpair') {
-    header[SLOT.optlen] = sys.out.optlen;
-    header[SLOT.value] = sys.out.value;
-  }
-  header[SLOT.payloadLength] = payloadLength;
   try {
     await beforeAnswer?.(result);
   } catch {
     // Publishing readiness must never keep the caller waiting.
   }
-  const atomics = (globalThis as unknown as { Atomics: AtomicsHost }).Atomics;
-  atomics.store(header, SLOT.state, STATE_ANSWER);
-  atomics.notify(header, SLOT.state);
+  if (answered) {
+    const atomics = (globalThis as unknown as { Atomics: AtomicsHost }).Atomics;
+    atomics.store(header, SLOT.state, STATE_ANSWER);
+    atomics.notify(header, SLOT.state);
+  }
   if (options.keepLoopWarm !== false) keepLoopWarm();
 }
 

@@ -277,9 +277,8 @@ function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string |
     },
     callbacksChanged: hold,
     wakeups: (fd, events) => worker.wakeups(fd, events),
-    // From the readiness board when it has the fd (exact: see local-answers.ts), else a round trip;
-    // also while a posted send may not have run (its effects, here or at an in-process peer, are not on the board yet).
-    revents: (fd, events) => (sys.postsPending() ? undefined : localRevents(worker.readiness(fd), events)) ?? sys.poll([{ fd, events }], 0)[0] ?? 0,
+    // From the readiness board when it has the fd and is exact (see BridgedSyscalls.boardSlot), else a round trip.
+    revents: (fd, events) => localRevents(sys.boardSlot(fd), events) ?? sys.poll([{ fd, events }], 0)[0] ?? 0,
     waitReady: (requests, timeoutMs) => sys.poll(requests, timeoutMs),
     watch: (fd, listener) => worker.watch(fd, listener),
     names,

@@ -73,8 +73,6 @@ export class BridgedSyscalls implements GlueSyscalls {
   /**
    * @param readiness the readiness board's slot of an fd, for the answers
    *   it fixes with no round trip (local-answers.ts)
-   */
-  /**
    * @param postMax largest send posted without waiting (0: none)
    */
   constructor(
@@ -136,7 +134,7 @@ export class BridgedSyscalls implements GlueSyscalls {
   }
 
   accept4(fd: number, addrOut: Uint8Array | null, addrOutLen: number, flags: number): number {
-    const local = this.postsPending() ? undefined : localAcceptWouldBlock(this.readiness(fd), flags);
+    const local = localAcceptWouldBlock(this.boardSlot(fd), flags);
     if (local !== undefined) return local;
     const a = this.creating(1, { op: 'accept4', args: [fd, flags] }, (r) => [r.result]);
     if (a.result >= 0) BridgedSyscalls.copy(a.addr, addrOut, addrOutLen);
@@ -165,6 +163,15 @@ export class BridgedSyscalls implements GlueSyscalls {
       this.pending.delete(fd);
     }
     return false;
+  }
+
+  /**
+   * The board's slot of `fd` for answers with no round trip (would-block
+   * recv/accept, poll masks: local-answers.ts), or undefined — ask the
+   * worker — while a posted send may not have run (postsPending).
+   */
+  boardSlot(fd: number): BoardRead | undefined {
+    return this.postsPending() ? undefined : this.readiness(fd);
   }
 
   /**
@@ -219,7 +226,7 @@ export class BridgedSyscalls implements GlueSyscalls {
    * MSG_WAITALL keeps reading until the buffer is full, EOF or an error.
    */
   recvfrom(fd: number, buf: Uint8Array, flags: number, addrOut: Uint8Array | null, addrOutLen: number): number {
-    const local = this.postsPending() ? undefined : localRecvWouldBlock(this.readiness(fd), flags, buf.byteLength);
+    const local = localRecvWouldBlock(this.boardSlot(fd), flags, buf.byteLength);
     if (local !== undefined) return local;
     const max = this.bridge.maxTransfer;
     const a = this.call({ op: 'recvfrom', args: [fd, Math.min(buf.byteLength, max), flags] });
