@@ -38,20 +38,66 @@ export class ByteQueue {
   }
 
   /**
+   * Bytes ever consumed (read or skipped), as a wrapping int32: the stream
+   * offset of the queue's first byte. With {@link copyAt} it lets a reader
+   * elsewhere mirror the queue by offset (the worker bridge's receive rings).
+   */
+  get start(): number {
+    return this.consumed;
+  }
+
+  private consumed = 0;
+
+  /**
    * Copies up to `dest.byteLength` bytes into `dest`; consumes them unless
    * `peek`. Returns the number of bytes copied. Allocates nothing when a
    * whole chunk fits (the usual case: the program's buffer is larger than
    * what arrived); a chunk read in part costs one view.
    */
   read(dest: Uint8Array, peek = false): number {
+    const copied = this.walk(0, dest.byteLength, dest);
+    if (!peek) this.drop(copied);
+    return copied;
+  }
+
+  /** Copies up to `dest.byteLength` bytes starting `offset` bytes in, consuming nothing. */
+  copyAt(offset: number, dest: Uint8Array): number {
+    if (offset < 0 || offset >= this.total) return 0;
+    return this.walk(offset, dest.byteLength, dest);
+  }
+
+  /** Consumes up to `n` bytes without copying them; returns how many. */
+  skip(n: number): number {
+    const copied = this.walk(0, Math.max(0, n));
+    this.drop(copied);
+    return copied;
+  }
+
+  /**
+   * Walks `length` bytes from `skipFirst` bytes past the head, copying them
+   * into `dest` if given; returns the bytes walked (those skipped first not
+   * counted) and leaves where the walk ended in walkIndex/walkOffset (no
+   * result object: this is every recv's path).
+   */
+  private walk(skipFirst: number, length: number, dest?: Uint8Array): number {
     const chunks = this.chunks;
-    let copied = 0;
     let index = this.first;
     let offset = this.head;
-    while (copied < dest.byteLength && index < chunks.length) {
+    let toSkip = skipFirst;
+    while (toSkip > 0 && index < chunks.length) {
+      const n = Math.min((chunks[index] as Uint8Array).byteLength - offset, toSkip);
+      toSkip -= n;
+      offset += n;
+      if (offset === (chunks[index] as Uint8Array).byteLength) {
+        index++;
+        offset = 0;
+      }
+    }
+    let copied = 0;
+    while (copied < length && index < chunks.length) {
       const chunk = chunks[index] as Uint8Array;
-      const n = Math.min(chunk.byteLength - offset, dest.byteLength - copied);
-      dest.set(offset === 0 && n === chunk.byteLength ? chunk : chunk.subarray(offset, offset + n), copied);
+      const n = Math.min(chunk.byteLength - offset, length - copied);
+      dest?.set(offset === 0 && n === chunk.byteLength ? chunk : chunk.subarray(offset, offset + n), copied);
       copied += n;
       offset += n;
       if (offset === chunk.byteLength) {
@@ -59,28 +105,40 @@ export class ByteQueue {
         offset = 0;
       }
     }
-    if (!peek) {
-      for (let i = this.first; i < index; i++) chunks[i] = undefined;
-      this.first = index;
-      this.head = offset;
-      this.total -= copied;
-      this.account?.release(copied);
-      if (this.first === chunks.length) {
-        // Empty: start over at the front (no copy, no new array).
-        chunks.length = 0;
-        this.first = 0;
-      } else if (this.first > 64 && this.first * 2 > chunks.length) {
-        // Compact now and then so spent slots do not pile up.
-        this.chunks = chunks.slice(this.first);
-        this.first = 0;
-      }
-    }
+    this.walkIndex = index;
+    this.walkOffset = offset;
     return copied;
+  }
+
+  private walkIndex = 0;
+  private walkOffset = 0;
+
+  /** Consumes the `count` bytes up to where the last walk ended. */
+  private drop(count: number): void {
+    const chunks = this.chunks;
+    const index = this.walkIndex;
+    const offset = this.walkOffset;
+    for (let i = this.first; i < index; i++) chunks[i] = undefined;
+    this.first = index;
+    this.head = offset;
+    this.total -= count;
+    this.consumed = (this.consumed + count) | 0;
+    this.account?.release(count);
+    if (this.first === chunks.length) {
+      // Empty: start over at the front (no copy, no new array).
+      chunks.length = 0;
+      this.first = 0;
+    } else if (this.first > 64 && this.first * 2 > chunks.length) {
+      // Compact now and then so spent slots do not pile up.
+      this.chunks = chunks.slice(this.first);
+      this.first = 0;
+    }
   }
 
   /** Drops everything. */
   clear(): void {
     this.account?.release(this.total);
+    this.consumed = (this.consumed + this.total) | 0;
     this.chunks = [];
     this.first = 0;
     this.head = 0;

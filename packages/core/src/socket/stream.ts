@@ -510,6 +510,33 @@ export class StreamSocket extends SocketBase {
     fail(E.EAGAIN);
   }
 
+  /**
+   * Stream offset of the first queued byte (a wrapping int32; the queue
+   * runs to it + readableBytes()). With {@link copyReceived} and
+   * {@link discardReceived} a reader in another thread can mirror the queue
+   * and consume from the mirror (the glue's worker-bridge receive rings).
+   */
+  receivedStart(): number {
+    return this.rx.start;
+  }
+
+  /** Copies queued bytes from `offset` bytes past the first into `dest`, consuming none. */
+  copyReceived(offset: number, dest: Uint8Array): number {
+    return this.rx.copyAt(offset, dest);
+  }
+
+  /** Consumes up to `n` queued bytes a mirror already delivered, as recv(2) would have. */
+  discardReceived(n: number): number {
+    const k = this.rx.skip(n);
+    if (k > 0) this.afterRead();
+    return k;
+  }
+
+  /** True while reading from the host is paused (this queue or the table's budget is full). */
+  get receivePaused(): boolean {
+    return this.paused;
+  }
+
   private afterRead(): void {
     this.tryResume();
     this.changed();

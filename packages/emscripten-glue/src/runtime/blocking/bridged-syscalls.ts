@@ -74,12 +74,15 @@ export class BridgedSyscalls implements GlueSyscalls {
    * @param readiness the readiness board's slot of an fd, for the answers
    *   it fixes with no round trip (local-answers.ts)
    * @param postMax largest send posted without waiting (0: none)
+   * @param rings the receive rings, where a recv finds bytes that arrived
+   *   with no round trip (recv-rings.ts)
    */
   constructor(
     private readonly bridge: SyncSockets,
     private readonly fds: BridgeFds,
     private readonly readiness: (fd: number) => BoardRead | undefined = () => undefined,
     private readonly postMax = POST_MAX,
+    private readonly rings?: { take(fd: number, dest: Uint8Array): number },
   ) {}
 
   /** Blocks until the worker answers; copies the side outputs into `out`. */
@@ -222,10 +225,22 @@ export class BridgedSyscalls implements GlueSyscalls {
   }
 
   /**
-   * One receive carries at most the bridge's payload (a valid short read);
+   * Bytes waiting in the receive ring are taken with no round trip. One
+   * receive through the bridge carries at most its payload (a valid short read);
    * MSG_WAITALL keeps reading until the buffer is full, EOF or an error.
    */
   recvfrom(fd: number, buf: Uint8Array, flags: number, addrOut: Uint8Array | null, addrOutLen: number): number {
+    // Bytes waiting in the fd's receive ring: core's recv would return the
+    // same (queued bytes come before EOF, errors and shutdowns). Flags with
+    // answers of their own, and an address to fill, ask the worker.
+    if (this.rings && !addrOut && !(flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL))) {
+      const n = this.rings.take(fd, buf);
+      if (n > 0) {
+        this.out.addrlen = 0;
+        this.out.msgFlags = 0;
+        return n;
+      }
+    }
     const local = localRecvWouldBlock(this.boardSlot(fd), flags, buf.byteLength);
     if (local !== undefined) return local;
     const max = this.bridge.maxTransfer;

@@ -15,16 +15,17 @@
  * that rose and fell between two reads) accumulate in `rose` until read.
  * https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Atomics
  */
+import { consumedCorrection } from './recv-rings.js';
 import type { SocketSnapshot } from './worker-messages.js';
 
 /** Fds the board has slots for (Emscripten's FS.MAX_OPEN_FDS). */
 export const BOARD_FDS = 4096;
 
 /** Int32 fields of one slot. */
-const F = { seq: 0, gen: 1, mask: 2, state: 3, readable: 4, pendingError: 5, rose: 6, nonBlocking: 7, version: 8, arrivals: 9, rises: 10, room: 16, postedDone: 17 } as const;
+const F = { seq: 0, gen: 1, mask: 2, state: 3, readable: 4, pendingError: 5, rose: 6, nonBlocking: 7, version: 8, arrivals: 9, rises: 10, room: 16, postedDone: 17, rxStart: 18 } as const;
 /** The bits whose rises are counted (EPOLLET wakeups), in the order of their counters from F.rises. */
 const RISE_BITS = [0x1, 0x2, 0x4, 0x8, 0x10, 0x2000] as const;
-const SLOT_INTS = 18;
+const SLOT_INTS = 19;
 /** Int32s before the first slot: [0] the wake flag. */
 const HEAD_INTS = 8;
 const WAKE = 0;
@@ -61,6 +62,8 @@ export interface BoardEntry {
   readonly room: number;
   /** Bytes of posted sends (the program did not wait for them) the worker has run, since the socket took this fd. */
   readonly postedDone: number;
+  /** Stream offset of the first byte of the socket's receive queue (StreamSocket.receivedStart; 0 for others). */
+  readonly rxStart: number;
 }
 
 /** The worker's side: writes slots and rings the program's thread. */
@@ -100,6 +103,7 @@ export class BoardWriter {
     i[at + F.arrivals] = entry.arrivals | 0;
     i[at + F.room] = entry.room | 0;
     i[at + F.postedDone] = entry.postedDone | 0;
+    i[at + F.rxStart] = entry.rxStart | 0;
     if (change) {
       const rising = entry.mask & ~before;
       a.or(i, at + F.rose, rising);
@@ -132,7 +136,12 @@ export class BoardReader {
   private readonly ints: Int32Array;
   private readonly fds: number;
 
-  constructor(memory: SharedArrayBuffer) {
+  /**
+   * @param consumedOf the receive ring's `consumed` offset of an fd: bytes
+   *   the program took there and the worker has not applied yet are not
+   *   readable any more (recv-rings.ts)
+   */
+  constructor(memory: SharedArrayBuffer, private readonly consumedOf?: (fd: number) => number) {
     this.ints = new Int32Array(memory);
     this.fds = (this.ints.length - HEAD_INTS) / SLOT_INTS;
   }
@@ -181,9 +190,11 @@ export class BoardReader {
       const version = a.load(i, at + F.version);
       const room = a.load(i, at + F.room);
       const postedDone = a.load(i, at + F.postedDone);
+      const rxStart = a.load(i, at + F.rxStart);
       if (a.load(i, at + F.seq) !== seq) continue;
       const rose = consume ? a.exchange(i, at + F.rose, 0) : 0;
-      return { version, gen, nonBlocking, room, postedDone, snap: { fd, mask, state, readable, pendingError, rose } };
+      const now = this.consumedOf ? consumedCorrection(mask, readable, rxStart, this.consumedOf(fd)) : { mask, readable };
+      return { version, gen, nonBlocking, room, postedDone, snap: { fd, mask: now.mask, state, readable: now.readable, pendingError, rose } };
     }
     return undefined;
   }

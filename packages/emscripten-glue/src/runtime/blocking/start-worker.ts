@@ -15,7 +15,10 @@ import WORKER_SOURCE from 'rawsock:worker-source';
 import { detectRuntime } from '../../detect-runtime.js';
 import { getBuiltinModule } from './host-builtins.js';
 import { BoardReader, createBoardMemory, type BoardRead } from './readiness-board.js';
-import type { SocketSnapshot, WorkerInit } from './worker-messages.js';
+import { RingReader, createRingMemory } from './recv-rings.js';
+import type { SocketSnapshot, WorkerInit, WorkerNudge } from './worker-messages.js';
+
+const NUDGE: WorkerNudge = { nudge: true };
 
 /** The program thread's end of a running socket worker. */
 export interface SocketWorker {
@@ -29,6 +32,8 @@ export interface SocketWorker {
   readiness(fd: number): BoardRead | undefined;
   /** EPOLLET's wakeup counter of `fd` for `events` (BoardReader.wakeups). */
   wakeups(fd: number, events: number): number | undefined;
+  /** The receive rings: bytes of connected streams the program takes with no round trip (recv-rings.ts). */
+  readonly rings: RingReader;
   /** Keep the process alive while `count` (open sockets that callbacks wait on) is above 0. */
   setOpenSockets(count: number): void;
 }
@@ -43,7 +48,11 @@ interface AnyWorker {
 export function startSocketWorker(options: { abi: OptionAbi; policy?: PolicySpec | string; payloadBytes?: number; startTimeoutMs?: number }): SocketWorker {
   const memory = createBridgeMemory(options.payloadBytes);
   const boardMemory = createBoardMemory();
-  const board = new BoardReader(boardMemory);
+  const ringMemory = createRingMemory();
+  // Posts once the worker exists (a nudge needs a taken byte, which needs a running worker).
+  let post: (m: unknown) => void = () => undefined;
+  const rings = new RingReader(ringMemory, () => post(NUDGE));
+  const board = new BoardReader(boardMemory, (fd) => rings.consumed(fd));
   const listeners = new Map<number, { listener: (s: SocketSnapshot) => void; version: number; gen: number }>();
   // A wake: rearm first (a change written after this posts the next wake),
   // then deliver each watched fd whose slot changed since last time.
@@ -82,7 +91,8 @@ export function startSocketWorker(options: { abi: OptionAbi; policy?: PolicySpec
     worker = w;
   }
   worker.unref?.();
-  const init: WorkerInit = { init: { memory, board: boardMemory, abi: options.abi, ...(options.policy !== undefined ? { policy: options.policy } : {}) } };
+  post = (m) => worker.postMessage(m);
+  const init: WorkerInit = { init: { memory, board: boardMemory, rings: ringMemory, abi: options.abi, ...(options.policy !== undefined ? { policy: options.policy } : {}) } };
   worker.postMessage(init);
   const bridge = new SyncSockets(memory, (req) => worker.postMessage(req));
   bridge.waitUntilServing(options.startTimeoutMs ?? 10_000);
@@ -98,6 +108,7 @@ export function startSocketWorker(options: { abi: OptionAbi; policy?: PolicySpec
       listener({ ...r.snap, initial: true });
     },
     readiness: (fd) => board.read(fd, false),
+    rings,
     wakeups: (fd, events) => board.wakeups(fd, events),
     setOpenSockets: (count) => {
       if (count > 0 && !referenced) worker.ref?.();

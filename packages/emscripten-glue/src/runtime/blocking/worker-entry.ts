@@ -24,7 +24,8 @@ import { parentPort } from 'node:worker_threads';
 import { detectRuntime } from '../../detect-runtime.js';
 import { providerFor } from '../providers.js';
 import { BoardWriter, type BoardEntry } from './readiness-board.js';
-import { announceReady, snapshotOf, type WorkerInit, type WorkerWake } from './worker-messages.js';
+import { RingWriter } from './recv-rings.js';
+import { announceReady, snapshotOf, type WorkerInit, type WorkerNudge, type WorkerWake } from './worker-messages.js';
 
 interface Port {
   post(message: unknown): void;
@@ -48,6 +49,7 @@ let table: SocketTable | undefined;
 let blocking: BlockingSyscalls | undefined;
 let memory: SharedArrayBuffer | undefined;
 let board: BoardWriter | undefined;
+let rings: RingWriter | undefined;
 let chain: Promise<void> = Promise.resolve();
 const WAKE: WorkerWake = { wake: true };
 // On Deno setImmediate turns delay the next request rather than keep the loop awake (BridgeServeOptions).
@@ -57,6 +59,7 @@ const SERVE_OPTIONS = { keepLoopWarm: detectRuntime() !== 'deno' };
 const boardWatches = new Map<number, () => void>();
 
 function unwatch(fd: number): void {
+  rings?.detach(fd);
   boardWatches.get(fd)?.();
   boardWatches.delete(fd);
 }
@@ -65,13 +68,23 @@ function unwatch(fd: number): void {
 const postedDone = new Map<number, number>();
 
 /** What the board shows of socket `s` at `fd` with poll mask `mask`. */
-function entryOf(s: ReturnType<SocketTable['get']>, fd: number, mask: number): BoardEntry {
-  return { ...snapshotOf(s, fd, mask), nonBlocking: s.nonBlocking, arrivals: s.arrivals, room: s.sendRoom(), postedDone: postedDone.get(fd) ?? 0 };
+type AnySocket = ReturnType<SocketTable['get']>;
+
+function entryOf(s: AnySocket, fd: number, mask: number): BoardEntry {
+  const rxStart = 'receivedStart' in s ? s.receivedStart() : 0;
+  return { ...snapshotOf(s, fd, mask), nonBlocking: s.nonBlocking, arrivals: s.arrivals, room: s.sendRoom(), postedDone: postedDone.get(fd) ?? 0, rxStart };
+}
+
+/** Before a board write of a stream's fd: its receive ring gets what core queued since (recv-rings.ts). */
+function mirror(fd: number, s: AnySocket): void {
+  if (rings && 'receivedStart' in s) rings.fill(fd, s);
 }
 
 /** Writes the slot of `fd` from its socket now. */
 function publish(t: SocketTable, fd: number, b: BoardWriter, fresh = false): void {
-  b.write(fd, entryOf(t.get(fd), fd, t.revents({ fd, events: 0xffff })), fresh, false);
+  const s = t.get(fd);
+  mirror(fd, s);
+  b.write(fd, entryOf(s, fd, t.revents({ fd, events: 0xffff })), fresh, false);
 }
 
 /**
@@ -84,8 +97,10 @@ function watch(t: SocketTable, fd: number, b: BoardWriter): void {
   unwatch(fd);
   const s = t.get(fd);
   postedDone.delete(fd);
+  rings?.reset(fd, 'receivedStart' in s ? s : undefined);
   publish(t, fd, b, true);
   const stop = t.subscribe(fd, (mask) => {
+    if (!(mask & 0x20)) mirror(fd, s);
     b.write(fd, entryOf(s, fd, mask), false, true);
     if (mask & 0x20 /* POLLNVAL: closed */) unwatch(fd);
   });
@@ -114,7 +129,12 @@ async function publishEffects(t: SocketTable, b: BoardWriter, req: BridgeRequest
   // Counted whatever the send met: the program counted all of it as sent.
   if (req.posted) postedDone.set(fd, ((postedDone.get(fd) ?? 0) + (req.data?.byteLength ?? 0)) | 0);
   if (req.op === 'close' && result >= 0) unwatch(fd);
-  else if (t.has(fd) && boardWatches.has(fd)) publish(t, fd, b);
+  else if (t.has(fd) && boardWatches.has(fd)) {
+    // The program waits for this answer: the ring may follow what core consumed.
+    const s = t.get(fd);
+    if (!req.posted && rings && 'receivedStart' in s) rings.reconcile(fd, s);
+    publish(t, fd, b);
+  }
 }
 
 /** Answers one request after the ones before it. */
@@ -122,6 +142,8 @@ function serve(req: BridgeRequest): Promise<void> {
   chain = chain.then(async () => {
     if (!memory || !blocking || !table || !board) return;
     const [t, b] = [table, board];
+    // Core answers for what the program has not read: apply what it took from the rings.
+    rings?.syncAll();
     reserved = [...(req.reserve ?? [])];
     created.length = 0;
     await answerBridgeRequest(memory, blocking, req, (result) => publishEffects(t, b, req, result), SERVE_OPTIONS);
@@ -132,6 +154,7 @@ function serve(req: BridgeRequest): Promise<void> {
 function start(init: WorkerInit['init']): void {
   memory = init.memory;
   board = new BoardWriter(init.board, () => port.post(WAKE));
+  rings = new RingWriter(init.rings);
   table = new SocketTable({
     provider: providerFor(),
     // The program's FS owns the fd space: use the fds the call brought.
@@ -155,6 +178,11 @@ port.listen((message) => {
     } catch {
       if ((message as WorkerInit).init.memory) setServerState((message as WorkerInit).init.memory, SERVER_GONE);
     }
+    return;
+  }
+  if ((message as WorkerNudge).nudge) {
+    rings?.clearNudge();
+    rings?.syncAll();
     return;
   }
   void serve(message as BridgeRequest);

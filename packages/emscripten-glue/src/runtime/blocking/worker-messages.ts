@@ -12,6 +12,8 @@ export interface WorkerInit {
     readonly memory: SharedArrayBuffer;
     /** The readiness board (createBoardMemory). */
     readonly board: SharedArrayBuffer;
+    /** The receive rings (createRingMemory). */
+    readonly rings: SharedArrayBuffer;
     readonly abi: OptionAbi;
     readonly policy?: PolicySpec | string;
   };
@@ -33,6 +35,11 @@ export interface SocketSnapshot {
 /** The worker's wake: the board changed (at most one is in flight). */
 export interface WorkerWake {
   readonly wake: true;
+}
+
+/** The program took bytes from a receive ring of a socket whose host reads are paused: apply them (at most one is in flight). */
+export interface WorkerNudge {
+  readonly nudge: true;
 }
 
 /** The snapshot of a socket (a listening socket has no readable bytes: readableBytes throws there). */
