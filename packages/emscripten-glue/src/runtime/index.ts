@@ -253,7 +253,7 @@ function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string |
       counted(1);
     },
     socketClosed: () => counted(-1),
-  }, worker.readiness, detectRuntime() === 'deno' ? DENO_POST_MAX : POST_MAX, worker.rings);
+  }, worker.readiness, detectRuntime() === 'deno' ? DENO_POST_MAX : POST_MAX, worker.rings, worker.posts);
   // What the program sent reaches the peer though the socket worker ends
   // with the process: posted sends (BridgedSyscalls.sendto) still on their
   // way, and bytes the host has not written yet ('exit' runs while workers

@@ -1,13 +1,16 @@
 /**
- * Worker mode's receive rings, unit by unit: they mirror core's receive
- * queue by stream offset and give the program its bytes with no round
- * trip, in order, none lost or doubled, whatever the wrap, a full ring, a
- * round trip that consumed in core, or a dup. BridgedSyscalls takes from
- * them only where core's own recv would answer the same.
+ * Worker mode's shared-memory paths, unit by unit. The receive rings
+ * mirror core's receive queue by stream offset and give the program its
+ * bytes with no round trip, in order, none lost or doubled, whatever the
+ * wrap, a full ring, a round trip that consumed in core, or a dup. The
+ * post queue carries sends in order, wakes the worker once per batch, and
+ * says when it is full. BridgedSyscalls uses them only where core's own
+ * answer would be the same, and keeps sends in order.
  */
 import { describe, expect, it } from 'vitest';
 import { ByteQueue, type BridgeRequest } from '@rawsock/core';
 import { BridgedSyscalls } from '../../src/runtime/blocking/bridged-syscalls.js';
+import { PostQueueReader, PostQueueWriter, createPostQueueMemory } from '../../src/runtime/blocking/post-queue.js';
 import { RING_BYTES, RingReader, RingWriter, consumedCorrection, createRingMemory, type MirroredSocket } from '../../src/runtime/blocking/recv-rings.js';
 
 /** A connected stream as the ring writer sees it, over core's real queue. */
@@ -177,20 +180,61 @@ describe('receive rings (worker mode)', () => {
   });
 });
 
-describe('BridgedSyscalls with rings', () => {
+describe('post queue (worker mode)', () => {
+  it('sends come out in order, whole, across the wrap; one wake per batch', async () => {
+    const memory = createPostQueueMemory(4096);
+    let wakes = 0;
+    const w = new PostQueueWriter(memory, () => wakes++);
+    const r = new PostQueueReader(memory);
+    const seen: [number, number, number[]][] = [];
+    let next = 0;
+    for (let round = 0; round < 50; round++) {
+      for (let k = 0; k < 3; k++) {
+        const len = 1 + ((round * 7 + k * 13) % 700);
+        expect(w.append(3 + k, k, run(next, len))).toBe(true);
+        next += len;
+      }
+      await r.drain((fd, flags, data) => void seen.push([fd, flags, [...data]]));
+    }
+    expect(wakes).toBe(50);
+    const joined = seen.flatMap(([, , d]) => d);
+    expect(Uint8Array.from(joined)).toEqual(run(0, next));
+    expect(seen.slice(0, 3).map(([fd, flags]) => [fd, flags])).toEqual([[3, 0], [4, 1], [5, 2]]);
+  });
+
+  it('a full queue says so and queues nothing; a send larger than half the queue never fits', async () => {
+    const memory = createPostQueueMemory(4096);
+    const w = new PostQueueWriter(memory, () => undefined);
+    const r = new PostQueueReader(memory);
+    expect(w.append(3, 0, new Uint8Array(2048))).toBe(false);
+    expect(w.append(3, 0, new Uint8Array(1500))).toBe(true);
+    expect(w.append(3, 0, new Uint8Array(1500))).toBe(true);
+    expect(w.append(3, 0, new Uint8Array(1500))).toBe(false);
+    let n = 0;
+    await r.drain(() => void n++);
+    expect(n).toBe(2);
+    expect(w.append(3, 0, new Uint8Array(1500))).toBe(true);
+  });
+});
+
+describe('BridgedSyscalls with rings and the post queue', () => {
   function fake() {
     const calls: BridgeRequest[] = [];
     const none = new Uint8Array(0);
     const bridge = {
       maxTransfer: 1 << 20,
       call: (req: BridgeRequest) => (calls.push(req), { result: 0, addrlen: 0, msgFlags: 0, optlen: 0, value: 0, payload: none, addr: none }),
-      postOnly: () => true,
+      postOnly: (req: BridgeRequest) => (messages.push(req), true),
     };
+    const messages: BridgeRequest[] = [];
+    let room = true;
+    const queued: number[] = [];
+    const posts = { append: (_fd: number, _flags: number, data: Uint8Array) => room && (queued.push(data.byteLength), true) };
     const waiting = run(0, 8);
     const rings = { take: (_fd: number, dest: Uint8Array) => (dest.set(waiting.subarray(0, dest.byteLength)), Math.min(8, dest.byteLength)) };
     const board = { version: 0, gen: 1, nonBlocking: false, room: 65536, postedDone: 0, snap: { fd: 5, mask: 0x4, state: 'connected', readable: 0, pendingError: 0 } };
-    const sys = new BridgedSyscalls(bridge as never, { freeFds: () => [], openSocketFd: () => undefined, socketClosed: () => undefined }, () => board, 65536, rings);
-    return { sys, calls };
+    const sys = new BridgedSyscalls(bridge as never, { freeFds: () => [], openSocketFd: () => undefined, socketClosed: () => undefined }, () => board, 65536, rings, posts);
+    return { sys, calls, messages, queued, full: () => (room = false) };
   }
 
   it('a recv with plain flags takes from the ring: no round trip', () => {
@@ -206,5 +250,13 @@ describe('BridgedSyscalls with rings', () => {
     for (const flags of [0x2, 0x100, 0x1]) f.sys.recvfrom(5, new Uint8Array(16), flags, null, 0);
     f.sys.recvfrom(5, new Uint8Array(16), 0, new Uint8Array(16), 16);
     expect(f.calls.map((c) => c.args[2] ?? c.op)).toEqual([0x2, 0x100, 0x1, 0]);
+  });
+  it('a posted send goes to the queue; one the queue has no room for is a round trip, never a message of its own (it would pass sends queued after it)', () => {
+    const f = fake();
+    expect(f.sys.sendto(5, new Uint8Array(100), 0, null, 0)).toBe(100);
+    expect([f.queued, f.calls.length, f.messages.length]).toEqual([[100], 0, 0]);
+    f.full();
+    f.sys.sendto(5, new Uint8Array(100), 0, null, 0);
+    expect([f.calls.map((c) => c.op), f.messages.length]).toEqual([['sendto'], 0]);
   });
 });

@@ -54,7 +54,8 @@ export const SEND_CHUNK = 256 * 1024;
 export const POST_MAX = 64 * 1024;
 
 /**
- * Deno's: a posted send's bytes travel in the message, and Deno's
+ * Deno's, for a send posted in a message of its own (when the post queue
+ * is full): its bytes travel in the message, and Deno's
  * worker_threads postMessage copies them at about 70–140 ns each (64 KiB:
  * 4.5–9 ms, with or without a transfer list), where a round trip with the
  * bytes in shared memory costs about 40 µs: only small sends gain.
@@ -73,9 +74,12 @@ export class BridgedSyscalls implements GlueSyscalls {
   /**
    * @param readiness the readiness board's slot of an fd, for the answers
    *   it fixes with no round trip (local-answers.ts)
-   * @param postMax largest send posted without waiting (0: none)
+   * @param postMax largest send posted in a message of its own, without
+   *   waiting (0: none; see `posts`)
    * @param rings the receive rings, where a recv finds bytes that arrived
    *   with no round trip (recv-rings.ts)
+   * @param posts the queue posted sends go to (post-queue.ts); without
+   *   it, or when it is full, each travels in a message of its own
    */
   constructor(
     private readonly bridge: SyncSockets,
@@ -83,6 +87,7 @@ export class BridgedSyscalls implements GlueSyscalls {
     private readonly readiness: (fd: number) => BoardRead | undefined = () => undefined,
     private readonly postMax = POST_MAX,
     private readonly rings?: { take(fd: number, dest: Uint8Array): number },
+    private readonly posts?: { append(fd: number, flags: number, data: Uint8Array): boolean },
   ) {}
 
   /** Blocks until the worker answers; copies the side outputs into `out`. */
@@ -198,11 +203,15 @@ export class BridgedSyscalls implements GlueSyscalls {
    */
   private tryPost(fd: number, data: Uint8Array, flags: number): boolean {
     const len = data.byteLength;
-    if (len === 0 || len > this.postMax || flags & ~(MSG_NOSIGNAL | MSG_DONTWAIT)) return false;
+    if (len === 0 || len > POST_MAX || flags & ~(MSG_NOSIGNAL | MSG_DONTWAIT)) return false;
     const r = this.readiness(fd);
     if (!r || r.snap.mask & POLLNVAL || r.snap.state !== 'connected' || r.snap.pendingError !== 0) return false;
     if (r.room - this.unconfirmed(fd, r) < len) return false;
-    if (!this.bridge.postOnly({ op: 'sendto', args: [fd, flags, 0], data: data.slice(), posted: true })) return false;
+    // With a queue, a send it has no room for is a round trip, never a
+    // message of its own: a message posted now would run after a send
+    // queued later that joins a wake already on its way (post-queue.ts).
+    const queued = this.posts ? this.posts.append(fd, flags, data) : len <= this.postMax && this.bridge.postOnly({ op: 'sendto', args: [fd, flags, 0], data: data.slice(), posted: true });
+    if (!queued) return false;
     const p = this.posted.get(fd);
     this.posted.set(fd, { gen: r.gen, total: ((p && p.gen === r.gen ? p.total : r.postedDone) + len) | 0 });
     this.pending.add(fd);

@@ -15,10 +15,12 @@ import WORKER_SOURCE from 'rawsock:worker-source';
 import { detectRuntime } from '../../detect-runtime.js';
 import { getBuiltinModule } from './host-builtins.js';
 import { BoardReader, createBoardMemory, type BoardRead } from './readiness-board.js';
+import { PostQueueWriter, createPostQueueMemory } from './post-queue.js';
 import { RingReader, createRingMemory } from './recv-rings.js';
-import type { SocketSnapshot, WorkerInit, WorkerNudge } from './worker-messages.js';
+import type { SocketSnapshot, WorkerInit, WorkerNudge, WorkerPosts } from './worker-messages.js';
 
 const NUDGE: WorkerNudge = { nudge: true };
+const POSTS: WorkerPosts = { posts: true };
 
 /** The program thread's end of a running socket worker. */
 export interface SocketWorker {
@@ -34,6 +36,8 @@ export interface SocketWorker {
   wakeups(fd: number, events: number): number | undefined;
   /** The receive rings: bytes of connected streams the program takes with no round trip (recv-rings.ts). */
   readonly rings: RingReader;
+  /** The queue of posted sends (post-queue.ts). */
+  readonly posts: PostQueueWriter;
   /** Keep the process alive while `count` (open sockets that callbacks wait on) is above 0. */
   setOpenSockets(count: number): void;
 }
@@ -52,6 +56,8 @@ export function startSocketWorker(options: { abi: OptionAbi; policy?: PolicySpec
   // Posts once the worker exists (a nudge needs a taken byte, which needs a running worker).
   let post: (m: unknown) => void = () => undefined;
   const rings = new RingReader(ringMemory, () => post(NUDGE));
+  const postMemory = createPostQueueMemory();
+  const posts = new PostQueueWriter(postMemory, () => post(POSTS));
   const board = new BoardReader(boardMemory, (fd) => rings.consumed(fd));
   const listeners = new Map<number, { listener: (s: SocketSnapshot) => void; version: number; gen: number }>();
   // A wake: rearm first (a change written after this posts the next wake),
@@ -92,7 +98,7 @@ export function startSocketWorker(options: { abi: OptionAbi; policy?: PolicySpec
   }
   worker.unref?.();
   post = (m) => worker.postMessage(m);
-  const init: WorkerInit = { init: { memory, board: boardMemory, rings: ringMemory, abi: options.abi, ...(options.policy !== undefined ? { policy: options.policy } : {}) } };
+  const init: WorkerInit = { init: { memory, board: boardMemory, rings: ringMemory, posts: postMemory, abi: options.abi, ...(options.policy !== undefined ? { policy: options.policy } : {}) } };
   worker.postMessage(init);
   const bridge = new SyncSockets(memory, (req) => worker.postMessage(req));
   bridge.waitUntilServing(options.startTimeoutMs ?? 10_000);
@@ -109,6 +115,7 @@ export function startSocketWorker(options: { abi: OptionAbi; policy?: PolicySpec
     },
     readiness: (fd) => board.read(fd, false),
     rings,
+    posts,
     wakeups: (fd, events) => board.wakeups(fd, events),
     setOpenSockets: (count) => {
       if (count > 0 && !referenced) worker.ref?.();

@@ -24,8 +24,9 @@ import { parentPort } from 'node:worker_threads';
 import { detectRuntime } from '../../detect-runtime.js';
 import { providerFor } from '../providers.js';
 import { BoardWriter, type BoardEntry } from './readiness-board.js';
+import { PostQueueReader } from './post-queue.js';
 import { RingWriter } from './recv-rings.js';
-import { announceReady, snapshotOf, type WorkerInit, type WorkerNudge, type WorkerWake } from './worker-messages.js';
+import { announceReady, snapshotOf, type WorkerInit, type WorkerNudge, type WorkerPosts, type WorkerWake } from './worker-messages.js';
 
 interface Port {
   post(message: unknown): void;
@@ -50,6 +51,7 @@ let blocking: BlockingSyscalls | undefined;
 let memory: SharedArrayBuffer | undefined;
 let board: BoardWriter | undefined;
 let rings: RingWriter | undefined;
+let posts: PostQueueReader | undefined;
 let chain: Promise<void> = Promise.resolve();
 const WAKE: WorkerWake = { wake: true };
 // On Deno setImmediate turns delay the next request rather than keep the loop awake (BridgeServeOptions).
@@ -151,10 +153,31 @@ function serve(req: BridgeRequest): Promise<void> {
   return chain;
 }
 
+/**
+ * Runs the queued posted sends (post-queue.ts), in order, in the request
+ * chain: each as BlockingSyscalls.sendPosted, counted in its fd's
+ * postedDone whatever it met, and the board of each fd written once after.
+ */
+async function runPosted(): Promise<void> {
+  if (!posts || !blocking || !table || !board) return;
+  const [t, b, bs] = [table, board, blocking];
+  rings?.syncAll();
+  const touched = new Set<number>();
+  await posts.drain(async (fd, flags, data) => {
+    await bs.sendPosted(fd, data, flags);
+    postedDone.set(fd, ((postedDone.get(fd) ?? 0) + data.byteLength) | 0);
+    touched.add(fd);
+  });
+  // Core flushes the sends' readiness changes after this job (see publishEffects).
+  await Promise.resolve();
+  for (const fd of touched) if (t.has(fd) && boardWatches.has(fd)) publish(t, fd, b);
+}
+
 function start(init: WorkerInit['init']): void {
   memory = init.memory;
   board = new BoardWriter(init.board, () => port.post(WAKE));
   rings = new RingWriter(init.rings);
+  posts = new PostQueueReader(init.posts);
   table = new SocketTable({
     provider: providerFor(),
     // The program's FS owns the fd space: use the fds the call brought.
@@ -178,6 +201,10 @@ port.listen((message) => {
     } catch {
       if ((message as WorkerInit).init.memory) setServerState((message as WorkerInit).init.memory, SERVER_GONE);
     }
+    return;
+  }
+  if ((message as WorkerPosts).posts) {
+    chain = chain.then(runPosted);
     return;
   }
   if ((message as WorkerNudge).nudge) {

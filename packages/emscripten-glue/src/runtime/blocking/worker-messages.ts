@@ -14,6 +14,8 @@ export interface WorkerInit {
     readonly board: SharedArrayBuffer;
     /** The receive rings (createRingMemory). */
     readonly rings: SharedArrayBuffer;
+    /** The queue of posted sends (createPostQueueMemory). */
+    readonly posts: SharedArrayBuffer;
     readonly abi: OptionAbi;
     readonly policy?: PolicySpec | string;
   };
@@ -40,6 +42,11 @@ export interface WorkerWake {
 /** The program took bytes from a receive ring of a socket whose host reads are paused: apply them (at most one is in flight). */
 export interface WorkerNudge {
   readonly nudge: true;
+}
+
+/** Sends were queued in the post queue (post-queue.ts; at most one is in flight). */
+export interface WorkerPosts {
+  readonly posts: true;
 }
 
 /** The snapshot of a socket (a listening socket has no readable bytes: readableBytes throws there). */
