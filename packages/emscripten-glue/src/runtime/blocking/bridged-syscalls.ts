@@ -54,8 +54,9 @@ export const SEND_CHUNK = 256 * 1024;
 export const POST_MAX = 64 * 1024;
 
 /**
- * Deno's, for a send posted in a message of its own (when the post queue
- * is full): its bytes travel in the message, and Deno's
+ * Deno's, for a send posted in a message of its own (only without a post
+ * queue; with one, a send that fits goes there, whatever the runtime): its
+ * bytes travel in the message, and Deno's
  * worker_threads postMessage copies them at about 70–140 ns each (64 KiB:
  * 4.5–9 ms, with or without a transfer list), where a round trip with the
  * bytes in shared memory costs about 40 µs: only small sends gain.
