@@ -79,8 +79,9 @@ export class BridgedSyscalls implements GlueSyscalls {
    *   waiting (0: none; see `posts`)
    * @param rings the receive rings, where a recv finds bytes that arrived
    *   with no round trip (recv-rings.ts)
-   * @param posts the queue posted sends go to (post-queue.ts); without
-   *   it, or when it is full, each travels in a message of its own
+   * @param posts the queue posted sends go to (post-queue.ts); a send it
+   *   has no room for is a round trip. Without it, each posted send
+   *   travels in a message of its own
    */
   constructor(
     private readonly bridge: SyncSockets,

@@ -198,7 +198,7 @@ export class RingWriter extends RingMemory {
 }
 
 function isStream(s: MirroredSocket): boolean {
-  return (s.state === 'connected' || s.state === 'disconnected') && typeof s.receivedStart === 'function';
+  return s.state === 'connected' || s.state === 'disconnected';
 }
 
 /** The program's side: takes bytes and corrects the board for them. */

@@ -72,14 +72,18 @@ const postedDone = new Map<number, number>();
 /** What the board shows of socket `s` at `fd` with poll mask `mask`. */
 type AnySocket = ReturnType<SocketTable['get']>;
 
+/** The socket if it is a stream (the only kind with a receive ring). */
+const streamOf = (s: AnySocket) => ('receivedStart' in s ? s : undefined);
+
 function entryOf(s: AnySocket, fd: number, mask: number): BoardEntry {
-  const rxStart = 'receivedStart' in s ? s.receivedStart() : 0;
+  const rxStart = streamOf(s)?.receivedStart() ?? 0;
   return { ...snapshotOf(s, fd, mask), nonBlocking: s.nonBlocking, arrivals: s.arrivals, room: s.sendRoom(), postedDone: postedDone.get(fd) ?? 0, rxStart };
 }
 
 /** Before a board write of a stream's fd: its receive ring gets what core queued since (recv-rings.ts). */
 function mirror(fd: number, s: AnySocket): void {
-  if (rings && 'receivedStart' in s) rings.fill(fd, s);
+  const stream = streamOf(s);
+  if (stream) rings?.fill(fd, stream);
 }
 
 /** Writes the slot of `fd` from its socket now. */
@@ -99,7 +103,7 @@ function watch(t: SocketTable, fd: number, b: BoardWriter): void {
   unwatch(fd);
   const s = t.get(fd);
   postedDone.delete(fd);
-  rings?.reset(fd, 'receivedStart' in s ? s : undefined);
+  rings?.reset(fd, streamOf(s));
   publish(t, fd, b, true);
   const stop = t.subscribe(fd, (mask) => {
     if (!(mask & 0x20)) mirror(fd, s);
@@ -133,8 +137,8 @@ async function publishEffects(t: SocketTable, b: BoardWriter, req: BridgeRequest
   if (req.op === 'close' && result >= 0) unwatch(fd);
   else if (t.has(fd) && boardWatches.has(fd)) {
     // The program waits for this answer: the ring may follow what core consumed.
-    const s = t.get(fd);
-    if (!req.posted && rings && 'receivedStart' in s) rings.reconcile(fd, s);
+    const stream = streamOf(t.get(fd));
+    if (!req.posted && stream) rings?.reconcile(fd, stream);
     publish(t, fd, b);
   }
 }
