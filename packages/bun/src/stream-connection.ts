@@ -109,19 +109,20 @@ export class BunStreamConnection implements StreamConnection {
     if (this.events && !this.hostClosed) this.socket.resume();
   }
 
-  write(chunk: Uint8Array): void {
-    if (this.hostClosed || this.closeRequested || this.writeBroken || chunk.byteLength === 0) return;
+  /** Returns what Bun's write() took at once; a queued rest is reported by written() as drains take it. */
+  write(chunk: Uint8Array): number {
+    if (this.hostClosed || this.closeRequested || this.writeBroken || chunk.byteLength === 0) return 0;
     if (this.queue.length > 0) {
       this.queue.push(chunk);
-      return;
+      return 0;
     }
     const n = this.socket.write(chunk);
     if (n < 0) {
       this.writeFailed();
-      return;
+      return 0;
     }
-    this.written(n);
     if (n < chunk.byteLength) this.queue.push(n === 0 ? chunk : chunk.subarray(n));
+    return n;
   }
 
   end(): void {

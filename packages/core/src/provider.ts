@@ -84,8 +84,15 @@ export interface StreamConnection {
   pause(): void;
   /** Resumes delivering data. */
   resume(): void;
-  /** Queues bytes for sending; completion is reported with onWritten. */
-  write(chunk: Uint8Array): void;
+  /**
+   * Queues bytes for sending. Returns how many of them the host has already
+   * handed to the OS (libuv, for one, tries the write at once: `uv_try_write`);
+   * the rest, and only the rest, is reported later with onWritten. Returning
+   * nothing means none. The chunk is the connection's to keep until written;
+   * returning its whole length says the host keeps no reference to it (the
+   * core may reuse its memory at once).
+   */
+  write(chunk: Uint8Array): number | void;
   /** Sends FIN after the queued bytes (shutdown(SHUT_WR)). */
   end(): void;
   /** Abortive close: RST to the peer, queued bytes dropped (SO_LINGER 0). */
@@ -208,4 +215,11 @@ export interface RawSocketProvider {
   createDatagram(family: 'ipv4' | 'ipv6'): DatagramHandle;
   /** Resolves a host name; rejects with an ErrnoError (ENOENT for an unknown name). */
   lookup(hostname: string, family: 'ipv4' | 'ipv6' | 'any'): Promise<LookupResult[]>;
+  /**
+   * Memory of `size` bytes for a copy of outgoing bytes the core fills at
+   * once, so it need not be zeroed (Node's and Bun's `Buffer.allocUnsafe`).
+   * Used for copies of more than 4 KiB; smaller ones share the core's own
+   * slabs. Optional: without it the core allocates zeroed arrays.
+   */
+  allocate?(size: number): Uint8Array;
 }

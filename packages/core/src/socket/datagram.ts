@@ -6,6 +6,7 @@
 import { canonicalIP, isWildcard, type InetAddress, type SocketAddress } from '../address.js';
 import type { Binding } from '../bind-registry.js';
 import { DatagramQueue } from '../buffers.js';
+import { copyOut } from '../copy-slab.js';
 import {
   MSG_PEEK,
   MSG_TRUNC,
@@ -244,7 +245,7 @@ export class DatagramSocket extends SocketBase {
     if (this.txInFlight > 0 && this.txInFlight + data.byteLength > this.sendLimit()) fail(E.EAGAIN);
     this.autobind();
     const handle = this.handle as DatagramHandle;
-    const chunk = data.slice();
+    const chunk = copyOut(data, data.byteLength, this.ctx.provider);
     this.txInFlight += chunk.byteLength;
     handle.send(chunk, dest, (errno) => {
       this.txInFlight -= chunk.byteLength;

@@ -8,6 +8,7 @@
 import type { Domain, SocketAddress } from '../address.js';
 import { TIME_WAIT_MS, type Binding } from '../bind-registry.js';
 import { ByteQueue } from '../buffers.js';
+import { copyOut, recycle } from '../copy-slab.js';
 import {
   MSG_PEEK,
   MSG_TRUNC,
@@ -461,9 +462,16 @@ export class StreamSocket extends SocketBase {
     if (space <= 0) fail(E.EAGAIN);
     const n = Math.min(data.byteLength, space);
     // One copy: out of the caller's memory (often wasm memory) into a chunk the host owns.
-    const chunk = data.slice(0, n);
+    const chunk = copyOut(data, n, this.ctx.provider);
     this.txInFlight += n;
-    this.conn.write(chunk);
+    // Bytes the host wrote at once leave at once: no onWritten, and no
+    // readiness change, follows for them (Linux wakes writers only when a
+    // socket that ran out of room gets some back).
+    const now = this.conn.write(chunk);
+    if (typeof now === 'number' && now > 0) {
+      this.txInFlight = Math.max(0, this.txInFlight - now);
+      if (now === n) recycle(chunk);
+    }
     if (!this.writable()) this.changed();
     return n;
   }
