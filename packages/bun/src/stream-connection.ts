@@ -54,6 +54,8 @@ export const connectionHandlers = {
 };
 
 export class BunStreamConnection implements StreamConnection {
+  /** A written chunk is the host's no longer: its write completed (see StreamConnection.releasesWritten). */
+  readonly releasesWritten = true;
   private events: StreamEvents | null = null;
   /** Callbacks that happened before start(), replayed after it, in order. */
   private early: ((events: StreamEvents) => void)[] = [];

@@ -24,7 +24,7 @@ import { E, ErrnoError, errnoName, fail, type ErrnoName } from './errno.js';
 import { getOption, setOption, type OptionValue } from './options.js';
 import type { LookupResult } from './provider.js';
 import { DatagramSocket } from './socket/datagram.js';
-import { SocketTable, type PollRequest, type SocketTableOptions } from './table.js';
+import { SocketTable, type PollRequest, type SocketTableOptions, type SubscribeOptions } from './table.js';
 
 /**
  * A call's outcome: its value, or the errno Linux would set. `value` reads
@@ -290,9 +290,13 @@ export class RawSockets {
     return this.table.wait(requests, timeoutMs);
   }
 
-  /** Calls `listener(mask)` after each readiness change of `fd`; returns the unsubscribe function. */
-  subscribe(fd: number, listener: (mask: number) => void): Result<() => void> {
-    return attempt(() => this.table.subscribe(fd, listener));
+  /**
+   * Calls `listener(mask)` after each readiness change of `fd` (with
+   * `{ risesOnly: true }`, only after changes that may make it ready);
+   * returns the unsubscribe function.
+   */
+  subscribe(fd: number, listener: (mask: number) => void, options?: SubscribeOptions): Result<() => void> {
+    return attempt(() => this.table.subscribe(fd, listener, options));
   }
 
   /** Resolves a host name through the provider. Errors: ENOENT (unknown name). */

@@ -19,7 +19,7 @@ export { DEFAULT_LIMITS, type CoreLimits } from './limits.js';
 export type { SocketState, StateTransition } from './socket/state.js';
 export { getOption, setOption, optionName, type OptionValue, type OptionKind, type LingerValue, type TimevalValue, type MembershipValue } from './options.js';
 export { decodeOption, encodeOption, LINUX_LP64_ABI, type OptionAbi, type TimevalLayout } from './option-codec.js';
-export { SocketTable, domainFromNumber, type SocketTableOptions, type PollRequest, type AnySocket } from './table.js';
+export { SocketTable, domainFromNumber, type SocketTableOptions, type PollRequest, type AnySocket, type SubscribeOptions } from './table.js';
 export { SocketSyscalls, type SyscallOut, type SyscallOptions } from './syscalls.js';
 export { RawSockets, type Result, type ReceivedMessage, type Accepted, type DomainName, type SocketTypeName } from './api.js';
 export { StreamSocket } from './socket/stream.js';

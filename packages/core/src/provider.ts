@@ -78,6 +78,13 @@ export interface StreamConnection {
   readonly localAddress: SocketAddress;
   /** Remote endpoint, known once established. */
   readonly remoteAddress: SocketAddress;
+  /**
+   * True if the connection lets go of a chunk once all its bytes are
+   * reported written (write()'s result or onWritten): the core may then
+   * reuse its memory. Leave it unset if written chunks live on (the
+   * in-memory provider hands them to the peer as they are).
+   */
+  readonly releasesWritten?: boolean;
   /** Installs the callbacks and starts delivery. Data never flows before this. */
   start(events: StreamEvents): void;
   /** Stops delivering data (flow control: the core's receive queue is full). */

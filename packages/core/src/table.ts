@@ -352,9 +352,21 @@ export class SocketTable {
    * mask after every change (coalesced per job). Returns the unsubscribe
    * function. This is what an event-driven embedder hooks.
    */
-  subscribe(fd: number, listener: (mask: number) => void): () => void {
-    return this.get(fd).watch(listener);
+  subscribe(fd: number, listener: (mask: number) => void, options?: SubscribeOptions): () => void {
+    return this.get(fd).watch(listener, options?.risesOnly ?? false);
   }
+}
+
+/** Options of {@link SocketTable.subscribe}. */
+export interface SubscribeOptions {
+  /**
+   * Call the listener only for changes that may make something ready
+   * (default false: every change). Skipped then: a read taking queued data
+   * (POLLIN and the readable count can only fall) and the host writing
+   * bytes of a socket that stays writable. An event loop that reacts to
+   * what becomes ready saves a notification per read and per write.
+   */
+  readonly risesOnly?: boolean;
 }
 
 /** Maps AF_* to a Domain; throws EAFNOSUPPORT. */

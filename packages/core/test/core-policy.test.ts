@@ -8,7 +8,7 @@ import { E } from '../src/errno.js';
 import { MemoryProvider } from '../src/memory/index.js';
 import type { DatagramHandle, RawSocketProvider } from '../src/provider.js';
 import type { StateTransition } from '../src/socket/state.js';
-import { AF_UNIX, POLLIN, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_ERROR } from '../src/constants.js';
+import { AF_UNIX, POLLIN, POLLOUT, SOCK_NONBLOCK, SOCK_STREAM, SOL_SOCKET, SO_ERROR } from '../src/constants.js';
 
 const v4 = (port = 0) => ({ family: 'ipv4' as const, address: '127.0.0.1', port });
 
@@ -114,6 +114,68 @@ describe('core policy', () => {
     expect(masks.length).toBeGreaterThan(0);
     expect(masks.length).toBeLessThan(10);
     expect(masks.at(-1)! & POLLIN).toBe(POLLIN);
+    net.closeAll();
+  });
+
+  it('risesOnly listeners skip what cannot make a socket ready (a read, a write done while writable); others see every change', async () => {
+    const net = new RawSockets({ provider: new MemoryProvider() });
+    const l = net.socket('ipv4', 'stream').value!;
+    net.bind(l, v4());
+    net.listen(l, 4);
+    const c = net.socket('ipv4', 'stream').value!;
+    net.setNonBlocking(c, true);
+    await net.connectAsync(c, net.getsockname(l).value!, 2000);
+    const a = (await net.acceptAsync(l)).value!.fd;
+    net.setNonBlocking(a, true);
+    const every: number[] = [];
+    const rises: number[] = [];
+    net.subscribe(a, (m) => every.push(m));
+    net.subscribe(a, (m) => rises.push(m), { risesOnly: true });
+    const settle = () => new Promise((r) => setTimeout(r, 20));
+    const clear = () => {
+      every.length = 0;
+      rises.length = 0;
+    };
+    // Data arriving makes the socket readable: both hear of it.
+    net.send(c, new Uint8Array(8));
+    await settle();
+    expect(rises.at(-1)! & POLLIN).toBe(POLLIN);
+    expect(every.at(-1)! & POLLIN).toBe(POLLIN);
+    // A read that drains it only lowers readiness.
+    clear();
+    expect(net.recv(a, 64).value?.byteLength).toBe(8);
+    await settle();
+    expect(every.length).toBeGreaterThan(0);
+    expect(every.at(-1)! & POLLIN).toBe(0);
+    expect(rises).toEqual([]);
+    // A send from a writable socket, written by the host later: nothing rises.
+    clear();
+    expect(net.send(a, new Uint8Array(8)).value).toBe(8);
+    await settle();
+    expect(every.length).toBeGreaterThan(0);
+    expect(rises).toEqual([]);
+    // New data: readable again, and the rises-only listener hears of it.
+    clear();
+    net.send(c, new Uint8Array(4));
+    await settle();
+    expect(rises.length).toBeGreaterThan(0);
+    expect(rises.at(-1)! & POLLIN).toBe(POLLIN);
+    // Out of send room, then room again: POLLOUT rises, and is reported.
+    expect(net.recv(a, 64).value?.byteLength).toBe(4);
+    let sent = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const r = net.send(a, new Uint8Array(65536));
+      if (!r.ok) break;
+      sent += r.value;
+    }
+    expect(sent).toBeGreaterThan(0);
+    expect(net.poll([{ fd: a, events: POLLOUT }])).toEqual([0]);
+    clear();
+    for (let i = 0; i < 200 && !(net.poll([{ fd: a, events: POLLOUT }])[0]! & POLLOUT); i++) {
+      while (net.recv(c, 1 << 20).ok);
+      await settle();
+    }
+    expect(rises.some((m) => (m & POLLOUT) !== 0)).toBe(true);
     net.closeAll();
   });
 

@@ -26,6 +26,8 @@ const MIN_READ_SIZE = 2 * 1024;
 const MAX_READ_SIZE = 64 * 1024;
 
 export class DenoStreamConnection implements StreamConnection {
+  /** A written chunk is the host's no longer: its write completed (see StreamConnection.releasesWritten). */
+  readonly releasesWritten = true;
   private events: StreamEvents | null = null;
   private paused = false;
   /** A conn.read() is in flight. */

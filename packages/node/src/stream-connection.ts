@@ -8,6 +8,8 @@ import { inetFromHost, unspecified } from './addresses.js';
 import { toErrno } from './errors.js';
 
 export class NodeStreamConnection implements StreamConnection {
+  /** A written chunk is the host's no longer: its write completed (see StreamConnection.releasesWritten). */
+  readonly releasesWritten = true;
   private events: StreamEvents | null = null;
   private paused = false;
   /** Errno and close that happened before start(); replayed by start(). */

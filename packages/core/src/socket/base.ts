@@ -48,8 +48,14 @@ export class ReadinessHub {
   /** The one flush job, made once: scheduling a flush allocates nothing. */
   private readonly flushJob = (): void => this.flush();
 
-  mark(socket: SocketBase): void {
+  /**
+   * `noRise`: nothing can have become ready (see
+   * {@link SocketBase.changedWithoutRise}); watchers that want rises only
+   * are then not called for it.
+   */
+  mark(socket: SocketBase, noRise = false): void {
     if (!socket.hasWatchers()) return;
+    if (!noRise) socket.fullChange = true;
     this.dirty.add(socket);
     if (!this.scheduled) {
       this.scheduled = true;
@@ -104,6 +110,10 @@ export abstract class SocketBase {
    */
   arrivals = 0;
   private watchers: Set<ReadinessWatcher> | undefined;
+  /** The watchers that want only changes that may raise readiness ({@link watch}'s `risesOnly`). */
+  private risers: Set<ReadinessWatcher> | undefined;
+  /** @internal A change that may raise readiness happened since the watchers were last called. */
+  fullChange = false;
   /**
    * Called synchronously, inside the call that changed it, whenever this
    * socket's poll mask may have changed (data or a connection arrived,
@@ -163,11 +173,33 @@ export abstract class SocketBase {
     this.ctx.readiness.mark(this);
   }
 
-  /** @internal Registers a readiness watcher; returns the function that removes it. */
-  watch(watcher: ReadinessWatcher): () => void {
+  /**
+   * A change that cannot make anything ready: the program read queued data
+   * (POLLIN and the readable count can only fall), or the host wrote bytes
+   * of a socket that stayed writable (POLLOUT was set and still is; Linux
+   * too wakes writers only when a socket that ran out of room gets some
+   * back). The hook hears of it as of any change; watchers only if some
+   * want every change, so an event loop that reacts to what becomes ready
+   * pays no notification per read or per completed write.
+   */
+  protected changedWithoutRise(): void {
+    const hook = this.onChange;
+    if (hook !== undefined) hook();
+    const watchers = this.watchers;
+    if (watchers !== undefined && watchers.size > (this.risers?.size ?? 0)) this.ctx.readiness.mark(this, true);
+  }
+
+  /**
+   * @internal Registers a readiness watcher; returns the function that
+   * removes it. `risesOnly`: not called for a change that cannot make
+   * anything ready (see {@link changedWithoutRise}).
+   */
+  watch(watcher: ReadinessWatcher, risesOnly = false): () => void {
     (this.watchers ??= new Set()).add(watcher);
+    if (risesOnly) (this.risers ??= new Set()).add(watcher);
     return () => {
       this.watchers?.delete(watcher);
+      this.risers?.delete(watcher);
     };
   }
 
@@ -179,15 +211,18 @@ export abstract class SocketBase {
   /** @internal */
   notifyWatchers(): void {
     const watchers = this.watchers;
+    const full = this.fullChange;
+    this.fullChange = false;
     if (!watchers || watchers.size === 0) return;
+    const skip = full ? undefined : this.risers;
     const mask = this.pollMask();
     if (watchers.size === 1) {
       // The usual case, one event loop watching: call it without copying the
       // set (returning at once, so a watcher it adds is not called, as below).
-      for (const w of watchers) return w(mask);
+      for (const w of watchers) return skip?.has(w) ? undefined : w(mask);
     }
     // A copy: watchers may add or remove watchers while being called.
-    for (const w of [...watchers]) w(mask);
+    for (const w of [...watchers]) if (!skip?.has(w)) w(mask);
   }
 
   /** Throws the policy's errno (and audits) if `op` on `address` is denied. */

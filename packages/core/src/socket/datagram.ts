@@ -286,7 +286,7 @@ export class DatagramSocket extends SocketBase {
         this.paused = false;
         this.handle?.resume();
       }
-      this.changed();
+      this.changedWithoutRise();
     }
     const truncated = next.data.byteLength > n;
     return { result: flags & MSG_TRUNC ? next.data.byteLength : n, truncated, from: next.from };

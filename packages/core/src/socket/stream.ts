@@ -51,6 +51,8 @@ export class StreamSocket extends SocketBase {
   private paused = false;
   /** Bytes handed to the provider and not yet written by the host. */
   private txInFlight = 0;
+  /** The last chunk handed to a connection that releases written chunks, until it is written (copy-slab's recycle). */
+  private lastSent: Uint8Array | undefined = undefined;
   /** The peer sent FIN. */
   private peerEnded = false;
   private readonly acceptQueue: StreamSocket[] = [];
@@ -396,9 +398,15 @@ export class StreamSocket extends SocketBase {
         this.changed();
       },
       onWritten: (bytes) => {
+        const wasWritable = this.writable();
         this.txInFlight = Math.max(0, this.txInFlight - bytes);
-        if (this.txInFlight === 0) this.ctx.writingAfterClose.delete(this);
-        this.changed();
+        if (this.txInFlight === 0) {
+          this.ctx.writingAfterClose.delete(this);
+          if (this.lastSent !== undefined) recycle(this.lastSent);
+          this.lastSent = undefined;
+        }
+        if (wasWritable) this.changedWithoutRise();
+        else this.changed();
       },
       onError: (errno) => {
         this.ctx.writingAfterClose.delete(this);
@@ -426,6 +434,8 @@ export class StreamSocket extends SocketBase {
     // A reset after the peer's FIN (CLOSE_WAIT) reads as EPIPE on Linux.
     this.pendingError = errno === E.ECONNRESET && this.peerEnded ? E.EPIPE : errno;
     this.txInFlight = 0;
+    // A write that failed may still hold its chunk: never reuse it.
+    this.lastSent = undefined;
     this.transition('disconnected', `connection error (${new ErrnoError(errno).code})`);
   }
 
@@ -472,6 +482,8 @@ export class StreamSocket extends SocketBase {
       this.txInFlight = Math.max(0, this.txInFlight - now);
       if (now === n) recycle(chunk);
     }
+    // Written later: its memory may be reused once everything sent is written.
+    if (now !== n && this.conn.releasesWritten === true) this.lastSent = chunk;
     if (!this.writable()) this.changed();
     return n;
   }
@@ -547,7 +559,7 @@ export class StreamSocket extends SocketBase {
 
   private afterRead(): void {
     this.tryResume();
-    this.changed();
+    this.changedWithoutRise();
   }
 
   /** Resumes the provider once both this queue and the table's budget have room. */

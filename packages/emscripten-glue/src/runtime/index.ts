@@ -219,7 +219,10 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
       const s = table.get(fd);
       const snap = (mask: number, initial = false): SocketSnapshot => snapshotOf(s, fd, mask, initial);
       listener(snap(0, true));
-      table.subscribe(fd, (mask) => listener(snap(mask)));
+      // The glue's listener reacts to what becomes ready (and to readable
+      // data): a recv or a completed write that makes nothing ready needs
+      // no call.
+      table.subscribe(fd, (mask) => listener(snap(mask)), { risesOnly: true });
       announceReady(s);
     },
     names,
