@@ -232,7 +232,7 @@ describe('BridgedSyscalls with rings and the post queue', () => {
     const posts = { append: (_fd: number, _flags: number, data: Uint8Array) => room && (queued.push(data.byteLength), true) };
     const waiting = run(0, 8);
     const rings = { take: (_fd: number, dest: Uint8Array) => (dest.set(waiting.subarray(0, dest.byteLength)), Math.min(8, dest.byteLength)) };
-    const board = { version: 0, gen: 1, nonBlocking: false, room: 65536, postedDone: 0, snap: { fd: 5, mask: 0x4, state: 'connected', readable: 0, pendingError: 0 } };
+    const board = { version: 0, gen: 1, nonBlocking: false, room: 65536, postedDone: 0, localPeer: true, snap: { fd: 5, mask: 0x4, state: 'connected', readable: 0, pendingError: 0 } };
     const sys = new BridgedSyscalls(bridge as never, { freeFds: () => [], openSocketFd: () => undefined, socketClosed: () => undefined }, () => board, 65536, rings, posts);
     return { sys, calls, messages, queued, full: () => (room = false) };
   }

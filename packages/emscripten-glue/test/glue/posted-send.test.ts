@@ -38,6 +38,7 @@ function fake(postMax?: number) {
     nonBlocking: false,
     room: 65536,
     postedDone: 0,
+    localPeer: true,
     snap: { fd: FD, mask: 0x4, state: 'connected', readable: 0, pendingError: 0 },
   };
   const sys = new BridgedSyscalls(bridge as never, { freeFds: () => [], openSocketFd: () => undefined, socketClosed: () => undefined }, () => board, postMax);
@@ -113,6 +114,18 @@ describe('posted sends (worker mode)', () => {
     expect(f.sys.postsPending()).toBe(false);
     expect(f.sys.recvfrom(6, buf, 0, null, 0)).toBe(-11);
     expect(f.calls).toHaveLength(1);
+  });
+
+  it('a posted send whose peer is another process holds nothing: would-block answers stay on the board', () => {
+    const f = fake();
+    f.set({ nonBlocking: true, localPeer: false, snap: { mask: 0 } });
+    const buf = new Uint8Array(10);
+    expect(f.send(100)).toBe(100);
+    expect(f.sys.unconfirmed(FD)).toBe(100);
+    expect(f.sys.postsPending()).toBe(false);
+    expect(f.sys.recvfrom(6, buf, 0, null, 0)).toBe(-11);
+    expect(f.sys.recvfrom(FD, buf, 0, null, 0)).toBe(-11);
+    expect(f.calls).toHaveLength(0);
   });
 
   it('MSG_NOSIGNAL and MSG_DONTWAIT sends are posted too', () => {

@@ -162,10 +162,12 @@ export class BridgedSyscalls implements GlueSyscalls {
   }
 
   /**
-   * True while a posted send may not have run yet. Answers from the board
-   * (a would-block recv or accept, poll's masks) wait for none then: the
-   * peer of a posted send may be in this program (a socketpair, a loopback
-   * connection), and on Linux its bytes are there as soon as send returns.
+   * True while a posted send to a peer that may be in this program (a
+   * socketpair, a connection to its own listener: BoardEntry.localPeer) may
+   * not have run yet. Answers from the board (a would-block recv or accept,
+   * poll's masks) wait for none then: on Linux the bytes are at the peer as
+   * soon as send returns. A send to another process cannot change what the
+   * board says of this program's fds, so it holds nothing.
    */
   postsPending(): boolean {
     for (const fd of this.pending) {
@@ -216,7 +218,9 @@ export class BridgedSyscalls implements GlueSyscalls {
     if (!queued) return false;
     const p = this.posted.get(fd);
     this.posted.set(fd, { gen: r.gen, total: ((p && p.gen === r.gen ? p.total : r.postedDone) + len) | 0 });
-    this.pending.add(fd);
+    // Only a send whose peer may be in this program can change what other
+    // fds' board slots should say (postsPending).
+    if (r.localPeer) this.pending.add(fd);
     return true;
   }
 

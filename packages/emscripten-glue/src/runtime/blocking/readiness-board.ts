@@ -22,10 +22,10 @@ import type { SocketSnapshot } from './worker-messages.js';
 export const BOARD_FDS = 4096;
 
 /** Int32 fields of one slot. */
-const F = { seq: 0, gen: 1, mask: 2, state: 3, readable: 4, pendingError: 5, rose: 6, nonBlocking: 7, version: 8, arrivals: 9, rises: 10, room: 16, postedDone: 17, rxStart: 18 } as const;
+const F = { seq: 0, gen: 1, mask: 2, state: 3, readable: 4, pendingError: 5, rose: 6, nonBlocking: 7, version: 8, arrivals: 9, rises: 10, room: 16, postedDone: 17, rxStart: 18, localPeer: 19 } as const;
 /** The bits whose rises are counted (EPOLLET wakeups), in the order of their counters from F.rises. */
 const RISE_BITS = [0x1, 0x2, 0x4, 0x8, 0x10, 0x2000] as const;
-const SLOT_INTS = 19;
+const SLOT_INTS = 20;
 /** Int32s before the first slot: [0] the wake flag. */
 const HEAD_INTS = 8;
 const WAKE = 0;
@@ -64,6 +64,12 @@ export interface BoardEntry {
   readonly postedDone: number;
   /** Stream offset of the first byte of the socket's receive queue (StreamSocket.receivedStart; 0 for others). */
   readonly rxStart: number;
+  /**
+   * The peer of this connected stream is, or may be, a socket of this
+   * program (see the worker's peerMayBeHere): its posted sends can make
+   * another of the program's fds readable.
+   */
+  readonly localPeer: boolean;
 }
 
 /** The worker's side: writes slots and rings the program's thread. */
@@ -104,6 +110,7 @@ export class BoardWriter {
     i[at + F.room] = entry.room | 0;
     i[at + F.postedDone] = entry.postedDone | 0;
     i[at + F.rxStart] = entry.rxStart | 0;
+    i[at + F.localPeer] = entry.localPeer ? 1 : 0;
     if (change) {
       const rising = entry.mask & ~before;
       a.or(i, at + F.rose, rising);
@@ -129,6 +136,8 @@ export interface BoardRead {
   readonly room: number;
   /** BoardEntry.postedDone. */
   readonly postedDone: number;
+  /** BoardEntry.localPeer. */
+  readonly localPeer: boolean;
 }
 
 /** The program thread's side: reads slots, consumes edges, rearms the wake. */
@@ -191,10 +200,11 @@ export class BoardReader {
       const room = a.load(i, at + F.room);
       const postedDone = a.load(i, at + F.postedDone);
       const rxStart = a.load(i, at + F.rxStart);
+      const localPeer = a.load(i, at + F.localPeer) !== 0;
       if (a.load(i, at + F.seq) !== seq) continue;
       const rose = consume ? a.exchange(i, at + F.rose, 0) : 0;
       const now = this.consumedOf ? consumedCorrection(mask, readable, rxStart, this.consumedOf(fd)) : { mask, readable };
-      return { version, gen, nonBlocking, room, postedDone, snap: { fd, mask: now.mask, state, readable: now.readable, pendingError, rose } };
+      return { version, gen, nonBlocking, room, postedDone, localPeer, snap: { fd, mask: now.mask, state, readable: now.readable, pendingError, rose } };
     }
     return undefined;
   }

@@ -62,6 +62,7 @@ const boardWatches = new Map<number, () => void>();
 
 function unwatch(fd: number): void {
   rings?.detach(fd);
+  peerHere.delete(fd);
   boardWatches.get(fd)?.();
   boardWatches.delete(fd);
 }
@@ -75,9 +76,46 @@ type AnySocket = ReturnType<SocketTable['get']>;
 /** The socket if it is a stream (the only kind with a receive ring). */
 const streamOf = (s: AnySocket) => ('receivedStart' in s ? s : undefined);
 
-function entryOf(s: AnySocket, fd: number, mask: number): BoardEntry {
+function entryOf(t: SocketTable, s: AnySocket, fd: number, mask: number): BoardEntry {
   const rxStart = streamOf(s)?.receivedStart() ?? 0;
-  return { ...snapshotOf(s, fd, mask), nonBlocking: s.nonBlocking, arrivals: s.arrivals, room: s.sendRoom(), postedDone: postedDone.get(fd) ?? 0, rxStart };
+  return { ...snapshotOf(s, fd, mask), nonBlocking: s.nonBlocking, arrivals: s.arrivals, room: s.sendRoom(), postedDone: postedDone.get(fd) ?? 0, rxStart, localPeer: localPeerOf(t, s, fd) };
+}
+
+/** Per fd, for the socket now there: peerMayBeHere's settled answer. */
+const peerHere = new Map<number, { socket: AnySocket; here: boolean }>();
+
+/** BoardEntry.localPeer of the connected stream `s` at `fd` (false for others: only they post sends). */
+function localPeerOf(t: SocketTable, s: AnySocket, fd: number): boolean {
+  if (s.state !== 'connected' || !streamOf(s)) return false;
+  const known = peerHere.get(fd);
+  if (known?.socket === s) return known.here;
+  const here = peerMayBeHere(t, s);
+  if (here !== 'unsettled') peerHere.set(fd, { socket: s, here });
+  return here !== false;
+}
+
+/**
+ * Whether the peer of a connected stream may be a socket of this program.
+ * While it may, a send the program posts on it holds the program's answers
+ * from the board (BridgedSyscalls.postsPending): on Linux the bytes are
+ * at the peer as soon as send returns. A peer in this program is a
+ * socketpair or unix socket (always assumed), or a socket of this table
+ * bound to the peer's port — or one still connecting, whose port core does
+ * not know yet ('unsettled': asked again at the next publish). Otherwise
+ * the peer is another process, whose bytes no answer here can show.
+ */
+function peerMayBeHere(t: SocketTable, s: AnySocket): boolean | 'unsettled' {
+  const peer = s.peerAddress();
+  if (peer.family === 'unix') return true;
+  let connecting = false;
+  for (const fd of t.openFds()) {
+    const o = t.get(fd);
+    if (o === s) continue;
+    if (o.state === 'connecting') connecting = true;
+    const local = o.localAddress();
+    if (local.family !== 'unix' && local.port === peer.port) return true;
+  }
+  return connecting ? 'unsettled' : false;
 }
 
 /** Before a board write of a stream's fd: its receive ring gets what core queued since (recv-rings.ts). */
@@ -90,7 +128,7 @@ function mirror(fd: number, s: AnySocket): void {
 function publish(t: SocketTable, fd: number, b: BoardWriter, fresh = false): void {
   const s = t.get(fd);
   mirror(fd, s);
-  b.write(fd, entryOf(s, fd, t.revents({ fd, events: 0xffff })), fresh, false);
+  b.write(fd, entryOf(t, s, fd, t.revents({ fd, events: 0xffff })), fresh, false);
 }
 
 /**
@@ -107,7 +145,7 @@ function watch(t: SocketTable, fd: number, b: BoardWriter): void {
   publish(t, fd, b, true);
   const stop = t.subscribe(fd, (mask) => {
     if (!(mask & 0x20)) mirror(fd, s);
-    b.write(fd, entryOf(s, fd, mask), false, true);
+    b.write(fd, entryOf(t, s, fd, mask), false, true);
     if (mask & 0x20 /* POLLNVAL: closed */) unwatch(fd);
   });
   boardWatches.set(fd, stop);
