@@ -24,6 +24,7 @@ import { parentPort } from 'node:worker_threads';
 import { detectRuntime } from '../../detect-runtime.js';
 import { providerFor } from '../providers.js';
 import { BoardWriter, type BoardEntry } from './readiness-board.js';
+import { peerMayBeHere } from './local-peer.js';
 import { PostQueueReader } from './post-queue.js';
 import { RingWriter } from './recv-rings.js';
 import { announceReady, snapshotOf, type WorkerInit, type WorkerNudge, type WorkerPosts, type WorkerWake } from './worker-messages.js';
@@ -94,29 +95,6 @@ function localPeerOf(t: SocketTable, s: AnySocket, fd: number): boolean {
   return here !== false;
 }
 
-/**
- * Whether the peer of a connected stream may be a socket of this program.
- * While it may, a send the program posts on it holds the program's answers
- * from the board (BridgedSyscalls.postsPending): on Linux the bytes are
- * at the peer as soon as send returns. A peer in this program is a
- * socketpair or unix socket (always assumed), or a socket of this table
- * bound to the peer's port — or one still connecting, whose port core does
- * not know yet ('unsettled': asked again at the next publish). Otherwise
- * the peer is another process, whose bytes no answer here can show.
- */
-function peerMayBeHere(t: SocketTable, s: AnySocket): boolean | 'unsettled' {
-  const peer = s.peerAddress();
-  if (peer.family === 'unix') return true;
-  let connecting = false;
-  for (const fd of t.openFds()) {
-    const o = t.get(fd);
-    if (o === s) continue;
-    if (o.state === 'connecting') connecting = true;
-    const local = o.localAddress();
-    if (local.family !== 'unix' && local.port === peer.port) return true;
-  }
-  return connecting ? 'unsettled' : false;
-}
 
 /** Before a board write of a stream's fd: its receive ring gets what core queued since (recv-rings.ts). */
 function mirror(fd: number, s: AnySocket): void {
