@@ -114,18 +114,6 @@ export class SyncSockets {
     return this.payload.byteLength;
   }
 
-  /**
-   * Posts a request nobody waits for (a {@link BridgeRequest.posted} send):
-   * the serving thread runs it before any later call. False if the serving
-   * thread is gone (then nothing was posted).
-   */
-  postOnly(req: BridgeRequest): boolean {
-    if (atomics().load(this.header, SLOT.server) === SERVER_GONE) return false;
-    // Not staged: its bytes travel in the message, as the shared memory is the next call's.
-    this.post(req);
-    return true;
-  }
-
   /** One raw, blocking round trip. Outputs are copied out before the next call reuses the memory. */
   call(req: BridgeRequest): BridgeAnswer {
     const a = atomics();

@@ -101,17 +101,6 @@ export interface BridgeRequest {
    * (an Emscripten FS), the serving side allocates from these.
    */
   readonly reserve?: readonly number[];
-  /**
-   * A send the caller does not wait for (`sendto` only): it knew the
-   * socket had room for all of it (see SocketBase.sendRoom), so it already
-   * answered the program with the full count. The serving side runs it in
-   * order with the other requests and answers nothing; an error it meets
-   * stays pending on the socket for the program's next call, as the
-   * kernel's would for bytes it had queued. Its bytes travel in the
-   * message (`data`), never in the shared memory, which belongs to the
-   * calls that wait.
-   */
-  readonly posted?: boolean;
 }
 
 /** Creates the shared memory for one bridge. */

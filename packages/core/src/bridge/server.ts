@@ -79,11 +79,6 @@ export async function answerBridgeRequest(
         result = await blocking.accept4(n(0), addr, ADDR_BYTES, n(1));
         break;
       case 'sendto':
-        // A posted send was answered in full already (BlockingSyscalls.sendPosted).
-        if (req.posted) {
-          result = await blocking.sendPosted(n(0), req.data ?? new Uint8Array(0), n(1));
-          break;
-        }
         // args[3]: bytes of the same send(2) earlier pieces moved (see BlockingSyscalls.sendto).
         result = await blocking.sendto(n(0), data ?? new Uint8Array(0), n(1), inAddr ?? null, n(2), n(3));
         break;
@@ -174,28 +169,22 @@ export async function answerBridgeRequest(
   } catch {
     result = -E.EIO;
   }
-  // A posted send has nobody waiting for its answer: the header belongs to the next call.
-  const answered = !(req.posted && req.op === 'sendto');
-  if (answered) {
-    header[SLOT.result] = result;
-    header[SLOT.addrlen] = sys.out.addrlen;
-    header[SLOT.msgFlags] = sys.out.msgFlags;
-    if (req.op !== 'socketpair') {
-      header[SLOT.optlen] = sys.out.optlen;
-      header[SLOT.value] = sys.out.value;
-    }
-    header[SLOT.payloadLength] = payloadLength;
+  header[SLOT.result] = result;
+  header[SLOT.addrlen] = sys.out.addrlen;
+  header[SLOT.msgFlags] = sys.out.msgFlags;
+  if (req.op !== 'socketpair') {
+    header[SLOT.optlen] = sys.out.optlen;
+    header[SLOT.value] = sys.out.value;
   }
+  header[SLOT.payloadLength] = payloadLength;
   try {
     await beforeAnswer?.(result);
   } catch {
     // Publishing readiness must never keep the caller waiting.
   }
-  if (answered) {
-    const atomics = (globalThis as unknown as { Atomics: AtomicsHost }).Atomics;
-    atomics.store(header, SLOT.state, STATE_ANSWER);
-    atomics.notify(header, SLOT.state);
-  }
+  const atomics = (globalThis as unknown as { Atomics: AtomicsHost }).Atomics;
+  atomics.store(header, SLOT.state, STATE_ANSWER);
+  atomics.notify(header, SLOT.state);
   if (options.keepLoopWarm !== false) keepLoopWarm();
 }
 

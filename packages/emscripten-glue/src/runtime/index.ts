@@ -19,7 +19,7 @@ import {
   syncLookupFromBridge,
   type AsyncLookup,
 } from '@rawsock/core';
-import { BridgedSyscalls, DENO_POST_MAX, POST_MAX, type GlueSyscalls } from './blocking/bridged-syscalls.js';
+import { BridgedSyscalls, type GlueSyscalls } from './blocking/bridged-syscalls.js';
 import { detectRuntime } from '../detect-runtime.js';
 import { chooseBlockingMode, isBlockingRequest, type BlockingMode, type BlockingRequest } from './blocking/mode.js';
 import { workerUnavailable } from './blocking/abilities.js';
@@ -256,7 +256,7 @@ function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string |
       counted(1);
     },
     socketClosed: () => counted(-1),
-  }, worker.readiness, detectRuntime() === 'deno' ? DENO_POST_MAX : POST_MAX, worker.rings, worker.posts);
+  }, worker.readiness, worker.rings, worker.posts);
   // What the program sent reaches the peer though the socket worker ends
   // with the process: posted sends (BridgedSyscalls.sendto) still on their
   // way, and bytes the host has not written yet ('exit' runs while workers

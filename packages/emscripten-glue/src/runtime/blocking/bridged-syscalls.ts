@@ -53,16 +53,6 @@ export const SEND_CHUNK = 256 * 1024;
 /** Largest send posted without waiting for its answer (see {@link BridgedSyscalls.sendto}). */
 export const POST_MAX = 64 * 1024;
 
-/**
- * Deno's, for a send posted in a message of its own (only without a post
- * queue; with one, a send that fits goes there, whatever the runtime): its
- * bytes travel in the message, and Deno's
- * worker_threads postMessage copies them at about 70–140 ns each (64 KiB:
- * 4.5–9 ms, with or without a transfer list), where a round trip with the
- * bytes in shared memory costs about 40 µs: only small sends gain.
- */
-export const DENO_POST_MAX = 256;
-
 const MSG_WAITALL = 0x100;
 
 export class BridgedSyscalls implements GlueSyscalls {
@@ -75,21 +65,17 @@ export class BridgedSyscalls implements GlueSyscalls {
   /**
    * @param readiness the readiness board's slot of an fd, for the answers
    *   it fixes with no round trip (local-answers.ts)
-   * @param postMax largest send posted in a message of its own, without
-   *   waiting (0: none; see `posts`)
    * @param rings the receive rings, where a recv finds bytes that arrived
    *   with no round trip (recv-rings.ts)
    * @param posts the queue posted sends go to (post-queue.ts); a send it
-   *   has no room for is a round trip. Without it, each posted send
-   *   travels in a message of its own
+   *   has no room for is a round trip
    */
   constructor(
     private readonly bridge: SyncSockets,
     private readonly fds: BridgeFds,
-    private readonly readiness: (fd: number) => BoardRead | undefined = () => undefined,
-    private readonly postMax = POST_MAX,
-    private readonly rings?: { take(fd: number, dest: Uint8Array): number },
-    private readonly posts?: { append(fd: number, flags: number, data: Uint8Array): boolean },
+    private readonly readiness: (fd: number) => BoardRead | undefined,
+    private readonly rings: { take(fd: number, dest: Uint8Array): number },
+    private readonly posts: { append(fd: number, flags: number, data: Uint8Array): boolean },
   ) {}
 
   /** Blocks until the worker answers; copies the side outputs into `out`. */
@@ -211,11 +197,9 @@ export class BridgedSyscalls implements GlueSyscalls {
     const r = this.readiness(fd);
     if (!r || r.snap.mask & POLLNVAL || r.snap.state !== 'connected' || r.snap.pendingError !== 0) return false;
     if (r.room - this.unconfirmed(fd, r) < len) return false;
-    // With a queue, a send it has no room for is a round trip, never a
-    // message of its own: a message posted now would run after a send
-    // queued later that joins a wake already on its way (post-queue.ts).
-    const queued = this.posts ? this.posts.append(fd, flags, data) : len <= this.postMax && this.bridge.postOnly({ op: 'sendto', args: [fd, flags, 0], data: data.slice(), posted: true });
-    if (!queued) return false;
+    // A send the queue has no room for is a round trip: the caller then
+    // waits until everything queued before it has run (post-queue.ts).
+    if (!this.posts.append(fd, flags, data)) return false;
     const p = this.posted.get(fd);
     this.posted.set(fd, { gen: r.gen, total: ((p && p.gen === r.gen ? p.total : r.postedDone) + len) | 0 });
     // Only a send whose peer may be in this program can change what other
@@ -248,7 +232,7 @@ export class BridgedSyscalls implements GlueSyscalls {
     // Bytes waiting in the fd's receive ring: core's recv would return the
     // same (queued bytes come before EOF, errors and shutdowns). Flags with
     // answers of their own, and an address to fill, ask the worker.
-    if (this.rings && !addrOut && !(flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL))) {
+    if (!addrOut && !(flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL))) {
       const n = this.rings.take(fd, buf);
       if (n > 0) {
         this.out.addrlen = 0;

@@ -148,13 +148,11 @@ async function publishEffects(t: SocketTable, b: BoardWriter, req: BridgeRequest
   if (req.op === 'dupto' && result >= 0 && t.has(result)) watch(t, result, b);
   const fd = fdOf(req);
   if (fd === undefined) return;
-  // Counted whatever the send met: the program counted all of it as sent.
-  if (req.posted) postedDone.set(fd, ((postedDone.get(fd) ?? 0) + (req.data?.byteLength ?? 0)) | 0);
   if (req.op === 'close' && result >= 0) unwatch(fd);
   else if (t.has(fd) && boardWatches.has(fd)) {
     // The program waits for this answer: the ring may follow what core consumed.
     const stream = streamOf(t.get(fd));
-    if (!req.posted && stream) rings?.reconcile(fd, stream);
+    if (stream) rings?.reconcile(fd, stream);
     publish(t, fd, b);
   }
 }
