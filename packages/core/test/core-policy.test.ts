@@ -33,6 +33,18 @@ function failingSends(errno: number): RawSocketProvider {
   };
 }
 
+/** A table over MemoryProvider with one connection: client `c`, accepted `a`. */
+async function connectedPair(): Promise<{ net: RawSockets; c: number; a: number }> {
+  const net = new RawSockets({ provider: new MemoryProvider() });
+  const l = net.socket('ipv4', 'stream').value!;
+  net.bind(l, v4());
+  net.listen(l, 4);
+  const c = net.socket('ipv4', 'stream').value!;
+  await net.connectAsync(c, net.getsockname(l).value!, 2000);
+  const a = (await net.acceptAsync(l)).value!.fd;
+  return { net, c, a };
+}
+
 describe('core policy', () => {
   it('a UDP send error the host reports late reaches the next call and SO_ERROR (deviation)', async () => {
     const net = new RawSockets({ provider: failingSends(E.ENETUNREACH) });
@@ -100,15 +112,9 @@ describe('core policy', () => {
   });
 
   it('readiness notifications are coalesced: one callback per job', async () => {
-    const net = new RawSockets({ provider: new MemoryProvider() });
-    const l = net.socket('ipv4', 'stream').value!;
-    net.bind(l, v4());
-    net.listen(l, 4);
-    const c = net.socket('ipv4', 'stream').value!;
-    await net.connectAsync(c, net.getsockname(l).value!, 2000);
-    const a = (await net.acceptAsync(l)).value!;
+    const { net, c, a } = await connectedPair();
     const masks: number[] = [];
-    net.subscribe(a.fd, (m) => masks.push(m));
+    net.subscribe(a, (m) => masks.push(m));
     for (let i = 0; i < 10; i++) net.send(c, new Uint8Array([i]));
     await new Promise((r) => setTimeout(r, 20));
     expect(masks.length).toBeGreaterThan(0);
@@ -118,14 +124,8 @@ describe('core policy', () => {
   });
 
   it('risesOnly listeners skip what cannot make a socket ready (a read, a write done while writable); others see every change', async () => {
-    const net = new RawSockets({ provider: new MemoryProvider() });
-    const l = net.socket('ipv4', 'stream').value!;
-    net.bind(l, v4());
-    net.listen(l, 4);
-    const c = net.socket('ipv4', 'stream').value!;
+    const { net, c, a } = await connectedPair();
     net.setNonBlocking(c, true);
-    await net.connectAsync(c, net.getsockname(l).value!, 2000);
-    const a = (await net.acceptAsync(l)).value!.fd;
     net.setNonBlocking(a, true);
     const every: number[] = [];
     const rises: number[] = [];

@@ -17,13 +17,19 @@ async function listening(net: RawSockets): Promise<{ fd: number; port: number }>
   return { fd, port: name.family === 'ipv4' ? name.port : 0 };
 }
 
+/** A connection from `program` to a listener of `server` (one table, or two on the same network). */
+async function connection(program: RawSockets, server: RawSockets): Promise<{ port: number; c: number; s: number }> {
+  const l = await listening(server);
+  const c = program.socket('ipv4', 'stream').value!;
+  await program.connectAsync(c, v4(l.port), 2000);
+  const s = (await server.acceptAsync(l.fd)).value!.fd;
+  return { port: l.port, c, s };
+}
+
 describe('peerMayBeHere (worker mode: which posted sends hold board answers)', () => {
   it('a connection between two sockets of this program: both ends, and a socketpair', async () => {
     const net = new RawSockets({ provider: new MemoryProvider() });
-    const l = await listening(net);
-    const c = net.socket('ipv4', 'stream').value!;
-    await net.connectAsync(c, v4(l.port), 2000);
-    const s = (await net.acceptAsync(l.fd)).value!.fd;
+    const { c, s } = await connection(net, net);
     expect(peerMayBeHere(net.table, net.table.get(c))).toBe(true);
     expect(peerMayBeHere(net.table, net.table.get(s))).toBe(true);
     const [a, b] = net.socketpair().value!;
@@ -36,10 +42,7 @@ describe('peerMayBeHere (worker mode: which posted sends hold board answers)', (
     const provider = new MemoryProvider();
     const server = new RawSockets({ provider });
     const program = new RawSockets({ provider });
-    const l = await listening(server);
-    const c = program.socket('ipv4', 'stream').value!;
-    await program.connectAsync(c, v4(l.port), 2000);
-    const s = (await server.acceptAsync(l.fd)).value!.fd;
+    const { c, s } = await connection(program, server);
     expect(peerMayBeHere(program.table, program.table.get(c))).toBe(false);
     expect(peerMayBeHere(server.table, server.table.get(s))).toBe(false);
     program.closeAll();
@@ -50,12 +53,10 @@ describe('peerMayBeHere (worker mode: which posted sends hold board answers)', (
     const provider = new MemoryProvider();
     const server = new RawSockets({ provider });
     const program = new RawSockets({ provider });
-    const l = await listening(server);
-    const c = program.socket('ipv4', 'stream').value!;
-    await program.connectAsync(c, v4(l.port), 2000);
+    const { port, c } = await connection(program, server);
     const pending = program.socket('ipv4', 'stream').value!;
     program.setNonBlocking(pending, true);
-    program.connect(pending, v4(l.port));
+    program.connect(pending, v4(port));
     expect(program.table.get(pending).state).toBe('connecting');
     expect(peerMayBeHere(program.table, program.table.get(c))).toBe('unsettled');
     program.closeAll();
