@@ -111,20 +111,19 @@ export class BunStreamConnection implements StreamConnection {
     if (this.events && !this.hostClosed) this.socket.resume();
   }
 
-  /** Returns what Bun's write() took at once; a queued rest is reported by written() as drains take it. */
-  write(chunk: Uint8Array): number {
-    if (this.hostClosed || this.closeRequested || this.writeBroken || chunk.byteLength === 0) return 0;
+  write(chunk: Uint8Array): void {
+    if (this.hostClosed || this.closeRequested || this.writeBroken || chunk.byteLength === 0) return;
     if (this.queue.length > 0) {
       this.queue.push(chunk);
-      return 0;
+      return;
     }
     const n = this.socket.write(chunk);
     if (n < 0) {
       this.writeFailed();
-      return 0;
+      return;
     }
+    this.written(n);
     if (n < chunk.byteLength) this.queue.push(n === 0 ? chunk : chunk.subarray(n));
-    return n;
   }
 
   end(): void {

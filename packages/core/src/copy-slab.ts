@@ -62,11 +62,11 @@ export function copyOut(data: Uint8Array, n: number, provider: RawSocketProvider
 }
 
 /**
- * Says the host wrote `chunk` whole at once and keeps no reference to it
- * (a provider's write() returned its full length): if it is the last big
- * copy, its memory serves the next one. A bulk echo then copies every chunk
- * into the same memory instead of allocating (and faulting in, and
- * collecting) 64 KiB per send.
+ * Says the host has written `chunk` and keeps no reference to it (a
+ * connection that releases written chunks reported everything sent as
+ * written): if it is the last big copy, its memory serves the next one. A
+ * bulk echo then copies every chunk into the same memory instead of
+ * allocating (and faulting in, and collecting) 64 KiB per send.
  */
 export function recycle(chunk: Uint8Array): void {
   if (chunk !== lastCopy || lastMemory === undefined) return;

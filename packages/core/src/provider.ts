@@ -92,14 +92,10 @@ export interface StreamConnection {
   /** Resumes delivering data. */
   resume(): void;
   /**
-   * Queues bytes for sending. Returns how many of them the host has already
-   * handed to the OS (libuv, for one, tries the write at once: `uv_try_write`);
-   * the rest, and only the rest, is reported later with onWritten. Returning
-   * nothing means none. The chunk is the connection's to keep until written;
-   * returning its whole length says the host keeps no reference to it (the
-   * core may reuse its memory at once).
+   * Queues bytes for sending; completion is reported with onWritten. The
+   * chunk is the connection's to keep until written (see releasesWritten).
    */
-  write(chunk: Uint8Array): number | void;
+  write(chunk: Uint8Array): void;
   /** Sends FIN after the queued bytes (shutdown(SHUT_WR)). */
   end(): void;
   /** Abortive close: RST to the peer, queued bytes dropped (SO_LINGER 0). */

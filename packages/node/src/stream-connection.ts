@@ -67,48 +67,16 @@ export class NodeStreamConnection implements StreamConnection {
     if (this.events) this.socket.resume();
   }
 
-  /**
-   * Returns the bytes the kernel took at once. Node's write tries the write
-   * right away (uv_try_write) and, when the kernel takes it all, takes the
-   * bytes off `writableLength` before returning; what is left is reported by
-   * afterWrite once libuv has written it.
-   */
-  write(chunk: Uint8Array): number {
-    const socket = this.socket;
-    // A write that cannot happen fails through 'error' (and the callback); it is never counted as written.
-    if (socket.destroyed || socket.writableEnded) {
-      socket.write(chunk, this.afterWrite);
-      return 0;
-    }
-    this.accepted += chunk.byteLength;
-    socket.write(chunk, this.afterWrite);
-    return this.takeWritten();
+  write(chunk: Uint8Array): void {
+    const bytes = chunk.byteLength;
+    // The callback fires once libuv handed the bytes to the kernel. On failure
+    // it gets the error, which 'error' also reports.
+    this.socket.write(chunk, (err) => {
+      if (err) return;
+      if (this.events) this.events.onWritten(bytes);
+      else this.earlyWritten += bytes;
+    });
   }
-
-  /** Bytes handed to socket.write(), and of those the bytes already reported written. */
-  private accepted = 0;
-  private reported = 0;
-
-  /** What the socket's queue has let go of since the last report. */
-  private takeWritten(): number {
-    const done = this.accepted - this.socket.writableLength - this.reported;
-    if (done <= 0) return 0;
-    this.reported += done;
-    return done;
-  }
-
-  /**
-   * One callback for every write (no closure per write): libuv finished a
-   * write, so report what left the queue. On failure it gets the error,
-   * which 'error' also reports.
-   */
-  private readonly afterWrite = (err?: Error | null): void => {
-    if (err) return;
-    const n = this.takeWritten();
-    if (n === 0) return;
-    if (this.events) this.events.onWritten(n);
-    else this.earlyWritten += n;
-  };
 
   end(): void {
     this.socket.end();

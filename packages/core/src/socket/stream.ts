@@ -474,16 +474,9 @@ export class StreamSocket extends SocketBase {
     // One copy: out of the caller's memory (often wasm memory) into a chunk the host owns.
     const chunk = copyOut(data, n, this.ctx.provider);
     this.txInFlight += n;
-    // Bytes the host wrote at once leave at once: no onWritten, and no
-    // readiness change, follows for them (Linux wakes writers only when a
-    // socket that ran out of room gets some back).
-    const now = this.conn.write(chunk);
-    if (typeof now === 'number' && now > 0) {
-      this.txInFlight = Math.max(0, this.txInFlight - now);
-      if (now === n) recycle(chunk);
-    }
-    // Written later: its memory may be reused once everything sent is written.
-    if (now !== n && this.conn.releasesWritten === true) this.lastSent = chunk;
+    this.conn.write(chunk);
+    // Its memory may be reused once everything sent is written (copy-slab.ts).
+    if (this.conn.releasesWritten === true) this.lastSent = chunk;
     if (!this.writable()) this.changed();
     return n;
   }
