@@ -79,9 +79,8 @@ export interface StreamConnection {
   /** Remote endpoint, known once established. */
   readonly remoteAddress: SocketAddress;
   /**
-   * True if the connection lets go of a chunk once all its bytes are
-   * reported written (write()'s result or onWritten): the core may then
-   * reuse its memory. Leave it unset if written chunks live on (the
+   * True if the connection lets go of a chunk once onWritten has reported
+   * all its bytes written: the core may then reuse its memory. Leave it unset if written chunks live on (the
    * in-memory provider hands them to the peer as they are).
    */
   readonly releasesWritten?: boolean;
