@@ -54,7 +54,7 @@ export class ReadinessHub {
    * are then not called for it.
    */
   mark(socket: SocketBase, noRise = false): void {
-    if (!socket.hasWatchers()) return;
+    if (!socket.hasWatchers(noRise)) return;
     if (!noRise) socket.fullChange = true;
     this.dirty.add(socket);
     if (!this.scheduled) {
@@ -168,9 +168,7 @@ export abstract class SocketBase {
 
   /** Something observable changed: schedule watcher notification. */
   changed(): void {
-    const hook = this.onChange;
-    if (hook !== undefined) hook();
-    this.ctx.readiness.mark(this);
+    this.noteChange(false);
   }
 
   /**
@@ -183,10 +181,14 @@ export abstract class SocketBase {
    * pays no notification per read or per completed write.
    */
   protected changedWithoutRise(): void {
+    this.noteChange(true);
+  }
+
+  /** The hook at once; the watchers after the job (those that want this change). */
+  private noteChange(noRise: boolean): void {
     const hook = this.onChange;
     if (hook !== undefined) hook();
-    const watchers = this.watchers;
-    if (watchers !== undefined && watchers.size > (this.risers?.size ?? 0)) this.ctx.readiness.mark(this, true);
+    this.ctx.readiness.mark(this, noRise);
   }
 
   /**
@@ -203,9 +205,10 @@ export abstract class SocketBase {
     };
   }
 
-  /** @internal */
-  hasWatchers(): boolean {
-    return this.watchers !== undefined && this.watchers.size > 0;
+  /** @internal Whether some watcher wants a change (`noRise`: one that cannot make anything ready). */
+  hasWatchers(noRise = false): boolean {
+    const watchers = this.watchers;
+    return watchers !== undefined && watchers.size > (noRise ? (this.risers?.size ?? 0) : 0);
   }
 
   /** @internal */

@@ -20,7 +20,6 @@ import {
   type AsyncLookup,
 } from '@rawsock/core';
 import { BridgedSyscalls, type GlueSyscalls } from './blocking/bridged-syscalls.js';
-import { detectRuntime } from '../detect-runtime.js';
 import { chooseBlockingMode, isBlockingRequest, type BlockingMode, type BlockingRequest } from './blocking/mode.js';
 import { workerUnavailable } from './blocking/abilities.js';
 import { localRevents } from './blocking/local-answers.js';

@@ -95,7 +95,6 @@ function localPeerOf(t: SocketTable, s: AnySocket, fd: number): boolean {
   return here !== false;
 }
 
-
 /** Before a board write of a stream's fd: its receive ring gets what core queued since (recv-rings.ts). */
 function mirror(fd: number, s: AnySocket): void {
   const stream = streamOf(s);
