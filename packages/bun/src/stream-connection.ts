@@ -60,8 +60,14 @@ export class BunStreamConnection implements StreamConnection {
   /** Callbacks that happened before start(), replayed after it, in order. */
   private early: ((events: StreamEvents) => void)[] = [];
   private paused = true;
-  /** The core called close() or reset(): it wants no more callbacks. */
+  /** The core called reset(): it wants no more callbacks. */
   private detached = false;
+  /**
+   * The core called close(): it wants no more data, but still hears how the
+   * bytes it sent fare (onWritten, onError, onClose) — a closed socket's
+   * unwritten bytes are an orphan the core keeps count of (core's orphans.ts).
+   */
+  private closed = false;
   /** Bun reported `close`: the handle is gone. */
   private hostClosed = false;
   private gotEnd = false;
@@ -111,19 +117,20 @@ export class BunStreamConnection implements StreamConnection {
     if (this.events && !this.hostClosed) this.socket.resume();
   }
 
-  write(chunk: Uint8Array): void {
-    if (this.hostClosed || this.closeRequested || this.writeBroken || chunk.byteLength === 0) return;
+  /** Returns what Bun's write() took at once; a queued rest is reported by written() as drains take it. */
+  write(chunk: Uint8Array): number {
+    if (this.hostClosed || this.closeRequested || this.writeBroken || chunk.byteLength === 0) return 0;
     if (this.queue.length > 0) {
       this.queue.push(chunk);
-      return;
+      return 0;
     }
     const n = this.socket.write(chunk);
     if (n < 0) {
       this.writeFailed();
-      return;
+      return 0;
     }
-    this.written(n);
     if (n < chunk.byteLength) this.queue.push(n === 0 ? chunk : chunk.subarray(n));
+    return n;
   }
 
   end(): void {
@@ -139,10 +146,12 @@ export class BunStreamConnection implements StreamConnection {
   }
 
   close(): void {
-    this.detached = true;
+    this.closed = true;
     if (this.closeRequested) return;
     this.closeRequested = true;
-    this.flushTail();
+    // Bun may call the `close` handler from inside end(): the core, which
+    // still hears onClose after close(), hears it once close() has returned.
+    queueMicrotask(() => this.flushTail());
   }
 
   setNoDelay(enable: boolean): void {
@@ -157,13 +166,13 @@ export class BunStreamConnection implements StreamConnection {
 
   hostData(chunk: Uint8Array): void {
     // Each `data` call gets its own Buffer, so it is passed on without a copy.
-    this.emit((e) => e.onData(chunk));
+    this.emit((e) => e.onData(chunk), true);
   }
 
   hostEnd(): void {
     if (this.gotEnd) return;
     this.gotEnd = true;
-    this.emit((e) => e.onEnd());
+    this.emit((e) => e.onEnd(), true);
   }
 
   hostDrain(): void {
@@ -211,8 +220,9 @@ export class BunStreamConnection implements StreamConnection {
 
   // ---------------------------------------------------------------- internals
 
-  private emit(call: (events: StreamEvents) => void): void {
-    if (this.detached) return;
+  /** Calls back now, or after start() if it has not run yet; `incoming` (data, EOF) stops at close(). */
+  private emit(call: (events: StreamEvents) => void, incoming = false): void {
+    if (this.detached || (incoming && this.closed)) return;
     if (!this.events || this.early.length > 0) this.early.push(call);
     else call(this.events);
   }

@@ -91,10 +91,16 @@ export interface StreamConnection {
   /** Resumes delivering data. */
   resume(): void;
   /**
-   * Queues bytes for sending; completion is reported with onWritten. The
-   * chunk is the connection's to keep until written (see releasesWritten).
+   * Queues bytes for sending. May return how many of them the host handed
+   * to the OS at once (libuv, for one, tries the write right away:
+   * `uv_try_write`); the rest, and only the rest, is reported later with
+   * onWritten. Returning nothing means every byte is reported with
+   * onWritten. The core's send limit (SO_SNDBUF) counts the bytes the host
+   * holds unwritten. The chunk is the connection's to keep until written
+   * (see releasesWritten); returning its whole length says the host keeps
+   * no reference to it.
    */
-  write(chunk: Uint8Array): void;
+  write(chunk: Uint8Array): number | void;
   /** Sends FIN after the queued bytes (shutdown(SHUT_WR)). */
   end(): void;
   /** Abortive close: RST to the peer, queued bytes dropped (SO_LINGER 0). */

@@ -23,6 +23,7 @@ import {
 import { E, fail } from './errno.js';
 import { startTimer } from './host.js';
 import { DEFAULT_LIMITS, type CoreLimits } from './limits.js';
+import { Orphans } from './orphans.js';
 import { NetworkPolicy, type PolicyDenial, type PolicySpec } from './policy/policy.js';
 import { parsePolicy } from './policy/presets.js';
 import type { RawSocketProvider } from './provider.js';
@@ -98,7 +99,7 @@ export class SocketTable {
       limits,
       budget: new BufferBudget(limits.maxBufferedBytes),
       readiness: new ReadinessHub(),
-      writingAfterClose: new Set(),
+      orphans: new Orphans(),
       trace: options.trace,
       policy: buildPolicy(options.policy, options.audit),
     };
@@ -291,13 +292,47 @@ export class SocketTable {
       seen.add(socket);
       if (socket instanceof StreamSocket) n += socket.unsentBytes();
     }
-    for (const closed of this.context.writingAfterClose) n += closed.unsentBytes();
-    return n;
+    return n + this.context.orphans.unsentBytes();
   }
 
   /** Closes every fd. */
   closeAll(): void {
     for (const fd of this.openFds()) this.close(fd);
+  }
+
+  /**
+   * Says the program has ended. A stream it closed (or closes from now on,
+   * e.g. as its runtime closes every fd) whose bytes the host is still
+   * writing keeps the host process up only while they move: after
+   * `stallMs` in which none was written, its connection is reset and the
+   * rest dropped. On Linux the process would have exited and left them to
+   * the kernel; a host process has no kernel to leave them to, and a peer
+   * that never reads would keep it alive for ever. See orphans.ts.
+   *
+   * @example
+   * table.closeAll();
+   * table.programEnded(2000);
+   */
+  programEnded(stallMs: number): void {
+    this.context.orphans.limitStall(stallMs);
+  }
+
+  /**
+   * The host process is exiting now and takes what it has not written yet
+   * with it: every stream, open or closed, that still has such bytes is
+   * reset, so its peer sees the connection fail (ECONNRESET) rather than
+   * end early with a clean EOF (Deno, which cannot reset, closes). Returns
+   * the bytes dropped.
+   */
+  abandonUnwritten(): number {
+    let dropped = this.context.orphans.abandonAll();
+    const seen = new Set<object>();
+    for (const { socket } of this.fds.values()) {
+      if (seen.has(socket) || !(socket instanceof StreamSocket)) continue;
+      seen.add(socket);
+      dropped += socket.abandonUnwritten();
+    }
+    return dropped;
   }
 
   /**

@@ -95,6 +95,16 @@ export class StreamRecorder implements StreamEvents {
     this.written += bytes;
     this.w.notify();
   }
+  /**
+   * `conn.write(bytes)`, counting what the host wrote at once (write()'s
+   * result) into `written` as onWritten counts the rest: `written` is then
+   * every byte reported written, once.
+   */
+  write(conn: StreamConnection, bytes: Uint8Array): void {
+    const now = conn.write(bytes);
+    if (typeof now === 'number') this.written += now;
+    this.w.notify();
+  }
   onError(errno: number): void {
     this.errors.push(errno);
     this.log.push(`error ${errno}`);

@@ -20,36 +20,45 @@ mergeInto(LibraryManager.library, {
 #else
   $RAWSOCK__deps: ['$FS', 'rawsock_timeval_layout'],
 #endif
+  // EXIT_RUNTIME builds: when the runtime exits (after FS.quit closed every
+  // fd), the core hears that the program ended, so a closed stream whose
+  // bytes a peer never reads does not keep the host process alive for ever
+  // (core's orphans.ts). addAtExit adds nothing without EXIT_RUNTIME.
+  $RAWSOCK__postset: function() {
+    addAtExit('RAWSOCK.programEnded();');
 #if ASYNCIFY == 1
-  // Emscripten's callMain exits with main's status only when main returns
-  // without having suspended; once it has (every blocking call does, in
-  // suspend mode), its return ends in Asyncify's rewind and the status is
-  // lost (exit code 0, no atexit, open sockets keep the process alive).
-  // Seen with emcc 3.1.6 and 6.0.5, even for emscripten_sleep. Here main
-  // returning for good at the end of a rewind exits as callMain would have.
-  $RAWSOCK__postset: [
-    '(function(instrument) {',
-    '  Asyncify.instrumentWasmExports = function(exports) {',
-    '    var ret = instrument(exports);',
-    '    ["main", "__main_argc_argv"].forEach(function(name) {',
-    '      var main = ret[name];',
-    '      if (typeof main != "function") return;',
-    '      var exiting = function() {',
-    '        var again = Asyncify.state === Asyncify.State.Rewinding;',
-    '        var status = main.apply(this, arguments);',
-    // Suspended again: a new wait holds Asyncify.currData (freed when a rewind ends).
-    '        if (again && !Asyncify.currData) (typeof exitJS == "function" ? exitJS : exit)(status, /* implicit */ true);',
-    '        return status;',
-    '      };',
-    '      ret[name] = exiting;',
-    // emcc 4+ rewinds through Asyncify.funcWrappers (by the raw export); 3.1 through the exports object.
-    '      if (Asyncify.funcWrappers && Asyncify.funcWrappers.get(exports[name]) === main) Asyncify.funcWrappers.set(exports[name], exiting);',
-    '    });',
-    '    return ret;',
-    '  };',
-    '})(Asyncify.instrumentWasmExports);'
-  ].join('\n'),
+    // Emscripten's callMain exits with main's status only when main returns
+    // without having suspended; once it has (every blocking call does, in
+    // suspend mode), its return ends in Asyncify's rewind and the status is
+    // lost (exit code 0, no atexit, open sockets keep the process alive).
+    // Seen with emcc 3.1.6 and 6.0.5, even for emscripten_sleep. Here main
+    // returning for good at the end of a rewind exits as callMain would have.
+    return [
+      '(function(instrument) {',
+      '  Asyncify.instrumentWasmExports = function(exports) {',
+      '    var ret = instrument(exports);',
+      '    ["main", "__main_argc_argv"].forEach(function(name) {',
+      '      var main = ret[name];',
+      '      if (typeof main != "function") return;',
+      '      var exiting = function() {',
+      '        var again = Asyncify.state === Asyncify.State.Rewinding;',
+      '        var status = main.apply(this, arguments);',
+      // Suspended again: a new wait holds Asyncify.currData (freed when a rewind ends).
+      '        if (again && !Asyncify.currData) (typeof exitJS == "function" ? exitJS : exit)(status, /* implicit */ true);',
+      '        return status;',
+      '      };',
+      '      ret[name] = exiting;',
+      // emcc 4+ rewinds through Asyncify.funcWrappers (by the raw export); 3.1 through the exports object.
+      '      if (Asyncify.funcWrappers && Asyncify.funcWrappers.get(exports[name]) === main) Asyncify.funcWrappers.set(exports[name], exiting);',
+      '    });',
+      '    return ret;',
+      '  };',
+      '})(Asyncify.instrumentWasmExports);'
+    ].join('\n');
+#else
+    return '';
 #endif
+  },
   $RAWSOCK: {
     // An address getaddrinfo handed out for a name it could not resolve
     // synchronously (a placeholder in 172.29.0.0/16, or ::ffff:172.29.x.y):
@@ -74,6 +83,9 @@ mergeInto(LibraryManager.library, {
     },
     runtime: null,
     root: null,
+    programEnded: function() {
+      if (RAWSOCK.runtime) RAWSOCK.runtime.programEnded();
+    },
     // Linked with -sASYNCIFY or -sJSPI: blocking calls can suspend the
     // program (JSPI: rawsock_jspi.c and library_rawsock_jspi.js, where only
     // main's stack can suspend).

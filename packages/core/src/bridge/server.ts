@@ -153,14 +153,13 @@ export async function answerBridgeRequest(
       case 'drain': {
         // The serving thread ends with the program, and with it whatever the
         // host has not written yet (Deno's writes are asynchronous); the
-        // kernel would send it after the process is gone. Bounded: a peer
-        // that does not read must not hold the exit for long.
-        const until = monotonicMs() + n(0);
-        for (;;) {
-          result = sys.table.unsentBytes();
-          if (result === 0 || monotonicMs() >= until) break;
-          await sleep(2);
-        }
+        // kernel would send it after the process is gone. The process's end
+        // closes every fd, as on Linux; the bytes go out while they move, and
+        // a stream whose peer took none for n(0) ms is reset (a peer that
+        // never reads must not hold the exit for ever).
+        sys.table.closeAll();
+        sys.table.programEnded(n(0));
+        while ((result = sys.table.unsentBytes()) > 0) await sleep(2);
         break;
       }
       default:

@@ -8,6 +8,7 @@ import type { BufferBudget } from '../buffer-budget.js';
 import { POLLNVAL } from '../constants.js';
 import { microtask } from '../host.js';
 import type { CoreLimits } from '../limits.js';
+import type { Orphans } from '../orphans.js';
 import type { NetworkPolicy, PolicyOperation } from '../policy/policy.js';
 import type { RawSocketProvider } from '../provider.js';
 import { defaultOptionState, type SocketOptionState } from './options-state.js';
@@ -26,7 +27,7 @@ export interface CoreContext {
    * closed socket leaves the table, its bytes do not): what must be
    * written before a host that ends with the program may end.
    */
-  readonly writingAfterClose: Set<{ unsentBytes(): number }>;
+  readonly orphans: Orphans;
   /** Network policy every socket of the table obeys, if any. */
   readonly policy?: NetworkPolicy | undefined;
   /** Called for every state change when set (debugging, tests). */

@@ -51,6 +51,8 @@ export class StreamSocket extends SocketBase {
   private paused = false;
   /** Bytes handed to the provider and not yet written by the host. */
   private txInFlight = 0;
+  /** The connection of a socket closed while the host still writes its bytes (an orphan, see orphans.ts). */
+  private closing: StreamConnection | undefined;
   /** The last chunk handed to a connection that releases written chunks, until it is written (copy-slab's recycle). */
   private lastSent: Uint8Array | undefined = undefined;
   /** The peer sent FIN. */
@@ -401,7 +403,7 @@ export class StreamSocket extends SocketBase {
         const wasWritable = this.writable();
         this.txInFlight = Math.max(0, this.txInFlight - bytes);
         if (this.txInFlight === 0) {
-          this.ctx.writingAfterClose.delete(this);
+          this.forgetOrphan();
           if (this.lastSent !== undefined) recycle(this.lastSent);
           this.lastSent = undefined;
         }
@@ -409,11 +411,11 @@ export class StreamSocket extends SocketBase {
         else this.changed();
       },
       onError: (errno) => {
-        this.ctx.writingAfterClose.delete(this);
+        this.forgetOrphan();
         this.onConnectionError(errno);
       },
       onClose: () => {
-        this.ctx.writingAfterClose.delete(this);
+        this.forgetOrphan();
         this.conn = undefined;
         if (this.state === 'connected' && !(this.peerEnded && this.shutWr)) {
           // The host dropped the connection without an error: the peer is gone.
@@ -474,9 +476,15 @@ export class StreamSocket extends SocketBase {
     // One copy: out of the caller's memory (often wasm memory) into a chunk the host owns.
     const chunk = copyOut(data, n, this.ctx.provider);
     this.txInFlight += n;
-    this.conn.write(chunk);
-    // Its memory may be reused once everything sent is written (copy-slab.ts).
-    if (this.conn.releasesWritten === true) this.lastSent = chunk;
+    const now = this.conn.write(chunk);
+    if (typeof now === 'number') {
+      // Written at once: no onWritten, and no readiness change, follows for
+      // those bytes (Linux wakes writers only when a full socket gets room).
+      this.txInFlight = Math.max(0, this.txInFlight - now);
+      if (now >= n && this.txInFlight === 0) recycle(chunk);
+    }
+    // Written later: its memory may be reused once everything sent is written (copy-slab.ts).
+    if (this.txInFlight > 0 && this.conn.releasesWritten === true) this.lastSent = chunk;
     if (!this.writable()) this.changed();
     return n;
   }
@@ -631,9 +639,13 @@ export class StreamSocket extends SocketBase {
       // tcp_close: SO_LINGER with zero timeout, or unread data, means RST.
       if ((this.opts.lingerOn && this.opts.lingerSeconds === 0) || this.rx.length > 0) this.conn.reset();
       else {
-        this.conn.close();
+        // Before close(): a host may report the connection gone from inside it.
         this.enterTimeWait();
-        if (this.txInFlight > 0) this.ctx.writingAfterClose.add(this);
+        if (this.txInFlight > 0) {
+          this.closing = this.conn;
+          this.ctx.orphans.add(this);
+        }
+        this.conn.close();
       }
       this.conn = undefined;
     }
@@ -702,6 +714,30 @@ export class StreamSocket extends SocketBase {
   /** Bytes handed to the host and not yet written (SIOCOUTQ, approximately). */
   unsentBytes(): number {
     return this.txInFlight;
+  }
+
+  /** @internal Orphans: the program ended and the host wrote nothing of this closed socket's bytes for too long. */
+  abandon(): void {
+    const conn = this.closing;
+    this.closing = undefined;
+    this.txInFlight = 0;
+    this.lastSent = undefined;
+    conn?.reset();
+  }
+
+  /** @internal The host process is exiting: an open connection still holding unwritten bytes is reset. Returns the bytes dropped. */
+  abandonUnwritten(): number {
+    const dropped = this.txInFlight;
+    if (dropped === 0 || !this.conn) return 0;
+    this.conn.reset();
+    this.onConnectionError(E.ECONNRESET);
+    return dropped;
+  }
+
+  private forgetOrphan(): void {
+    if (this.closing === undefined) return;
+    this.closing = undefined;
+    this.ctx.orphans.delete(this);
   }
 
   /** Connections waiting in accept(). */

@@ -23,6 +23,7 @@ import { BridgedSyscalls, type GlueSyscalls } from './blocking/bridged-syscalls.
 import { chooseBlockingMode, isBlockingRequest, type BlockingMode, type BlockingRequest } from './blocking/mode.js';
 import { workerUnavailable } from './blocking/abilities.js';
 import { localRevents } from './blocking/local-answers.js';
+import { DRAIN_MS, ORPHAN_STALL_MS } from './exit-bounds.js';
 import { startSocketWorker } from './blocking/start-worker.js';
 import { CANNOT_WAIT_ON_MAIN_WARNING, suspendingSyscalls, suspendingWait, type Suspend } from './blocking/suspending-syscalls.js';
 import { announceReady, snapshotOf, type SocketSnapshot } from './blocking/worker-messages.js';
@@ -105,6 +106,13 @@ export interface GlueRuntime {
   readonly wakeups?: (fd: number, events: number) => number | undefined;
   /** The program registered a socket callback (worker mode: keep the process alive while sockets are open). */
   callbacksChanged(): void;
+  /**
+   * The program's runtime exited (Emscripten's exit hooks, EXIT_RUNTIME
+   * builds): a stream it closed with bytes the host still writes keeps the
+   * process up only while they move ({@link ORPHAN_STALL_MS}; worker mode
+   * drains at the process's 'exit' instead).
+   */
+  programEnded(): void;
   /** Readiness snapshots of a new socket, for Emscripten's socket callbacks; the first has `initial`. */
   watch(fd: number, listener: (snap: SocketSnapshot) => void): void;
   /** Linux -errno → Emscripten's -errno. */
@@ -197,6 +205,10 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
     }
   };
   const sys = new SocketSyscalls(table, { abi });
+  // A process that exits now (Emscripten 3.1's exit calls process.exit; an
+  // embedder may) takes the bytes the host has not written with it: their
+  // peers get a reset, never a stream that ends early with a clean EOF.
+  onProcessExit(() => table.abandonUnwritten());
   // 'thread' waits the way 'suspend' does, in the main thread's event loop, for one thread's call at a time each.
   const blocking = choice.mode === 'suspend' || choice.mode === 'thread' ? new BlockingSyscalls(sys) : undefined;
   if (blocking && !build.suspend) throw new Error('[rawsock] this build says it can wait but the glue library gave no way to: relink with the current rawsock-emcc');
@@ -211,6 +223,7 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
     errno: linuxToEmscriptenErrno,
     dupTo,
     callbacksChanged: () => undefined,
+    programEnded: () => table.programEnded(ORPHAN_STALL_MS),
     revents: (fd, events) => table.revents({ fd, events }),
     waitReady: blocking && suspension ? suspendingWait(blocking, suspension) : (requests) => table.pollNow(requests),
     watch: (fd, listener) => {
@@ -230,8 +243,10 @@ export function createGlueRuntime(fs: GlueFs, options: RawsockModuleOptions = {}
   };
 }
 
-/** How long the program's end may wait for its sent bytes to be written (worker mode). */
-const DRAIN_MS = 2000;
+/** Runs `listener` when the process exits (Node's, Deno's and Bun's process 'exit' event), where there is one. */
+function onProcessExit(listener: () => void): void {
+  (globalThis as { process?: { on?(event: 'exit', listener: () => void): void } }).process?.on?.('exit', listener);
+}
 
 /** Worker mode: the table lives in the socket worker; every call crosses the bridge. */
 function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string | undefined, names: NameResolver, customLookup: AsyncLookup | undefined): GlueRuntime {
@@ -259,8 +274,9 @@ function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string |
   // What the program sent reaches the peer though the socket worker ends
   // with the process: posted sends (BridgedSyscalls.sendto) still on their
   // way, and bytes the host has not written yet ('exit' runs while workers
-  // still do, and may block). At most DRAIN_MS, as a peer may not read.
-  (globalThis as { process?: { on?(event: 'exit', listener: () => void): void } }).process?.on?.('exit', () => sys.drain(DRAIN_MS));
+  // still do, and may block). While they move: DRAIN_MS without progress
+  // ends the wait, as a peer may never read.
+  onProcessExit(() => sys.drain(DRAIN_MS));
   // getaddrinfo blocks on the worker's provider lookup; a custom (async)
   // lookup cannot be waited for here, so names then get placeholders.
   const bridgeLookup = syncLookupFromBridge(worker.bridge);
@@ -278,6 +294,8 @@ function workerRuntime(fs: GlueFs, abi: OptionAbi, policy: PolicySpec | string |
       return r;
     },
     callbacksChanged: hold,
+    // The process's 'exit' drains the worker's sockets (sys.drain above).
+    programEnded: () => undefined,
     wakeups: (fd, events) => worker.wakeups(fd, events),
     // From the readiness board when it has the fd and is exact (see BridgedSyscalls.boardSlot), else a round trip.
     revents: (fd, events) => localRevents(sys.boardSlot(fd), events) ?? sys.poll([{ fd, events }], 0)[0] ?? 0,

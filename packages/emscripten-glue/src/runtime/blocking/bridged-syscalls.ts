@@ -173,13 +173,15 @@ export class BridgedSyscalls implements GlueSyscalls {
   }
 
   /**
-   * The program is ending: waits (at most `timeoutMs`) until the worker has
-   * run every posted send and the host has written the open streams' bytes
-   * — the worker is unreferenced and ends with the process, and Deno's
-   * writes complete asynchronously. Returns the bytes still unwritten.
+   * The process is ending: the worker runs every posted send, closes every
+   * fd (as the process's end does on Linux) and waits until the host has
+   * written the streams' bytes — the worker is unreferenced and ends with
+   * the process, and Deno's writes complete asynchronously. A stream whose
+   * bytes go `stallMs` without progress is reset (core's programEnded).
+   * Returns the bytes still unwritten (0).
    */
-  drain(timeoutMs: number): number {
-    return this.call({ op: 'drain', args: [timeoutMs] }).result;
+  drain(stallMs: number): number {
+    return this.call({ op: 'drain', args: [stallMs] }).result;
   }
 
   /**
