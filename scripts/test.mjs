@@ -84,6 +84,8 @@ if (modernOnly) {
   const saved = process.env.EMCC;
   process.env.EMCC = emcc;
   vitestGlue('glue suite with emcc 6.x (artifacts run on Node 20 and 26; the C suite also on Deno and Bun)');
+  // The C suite linked for the worker bridge too, as npm test does with emcc 3.1.6 (under a minute).
+  vitest('C suite as wasm, worker bridge (emcc 6.x; Node 20, Node 26, Deno, Bun)', systemNode(), [C_WASM_SUITE], { RAWSOCK_C_BLOCKING: 'worker' });
   process.env.EMCC = saved;
   finish();
 }
