@@ -65,9 +65,9 @@ export function copyOut(data: Uint8Array, n: number, provider: RawSocketProvider
  * Says the host has written `chunk` and keeps no reference to it (its
  * write() took it whole at once, or a connection that releases written
  * chunks reported everything sent as written): if it is the last big copy,
- * its memory serves the next one. A
- * bulk echo then copies every chunk into the same memory instead of
- * allocating (and faulting in, and collecting) 64 KiB per send.
+ * its memory serves the next one. A bulk echo then copies every chunk into
+ * the same memory instead of allocating (and faulting in, and collecting)
+ * 64 KiB per send.
  */
 export function recycle(chunk: Uint8Array): void {
   if (chunk !== lastCopy || lastMemory === undefined) return;

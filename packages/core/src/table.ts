@@ -285,14 +285,19 @@ export class SocketTable {
    * the ones closed gracefully while still writing.
    */
   unsentBytes(): number {
-    const seen = new Set<object>();
     let n = 0;
-    for (const { socket } of this.fds.values()) {
-      if (seen.has(socket)) continue;
-      seen.add(socket);
-      if (socket instanceof StreamSocket) n += socket.unsentBytes();
-    }
+    for (const socket of this.openStreams()) n += socket.unsentBytes();
     return n + this.context.orphans.unsentBytes();
+  }
+
+  /** The open stream sockets, each once however many fds it has. */
+  private *openStreams(): Generator<StreamSocket> {
+    const seen = new Set<object>();
+    for (const { socket } of this.fds.values()) {
+      if (seen.has(socket) || !(socket instanceof StreamSocket)) continue;
+      seen.add(socket);
+      yield socket;
+    }
   }
 
   /** Closes every fd. */
@@ -326,12 +331,7 @@ export class SocketTable {
    */
   abandonUnwritten(): number {
     let dropped = this.context.orphans.abandonAll();
-    const seen = new Set<object>();
-    for (const { socket } of this.fds.values()) {
-      if (seen.has(socket) || !(socket instanceof StreamSocket)) continue;
-      seen.add(socket);
-      dropped += socket.abandonUnwritten();
-    }
+    for (const socket of this.openStreams()) dropped += socket.abandonUnwritten();
     return dropped;
   }
 
