@@ -24,18 +24,37 @@ export interface RunningPeers {
 
 const HOST = '127.0.0.1';
 
-function listen(server: Server): Promise<number> {
+function listen(server: Server, port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, HOST, () => resolve((server.address() as { port: number }).port));
+    server.listen(port, HOST, () => resolve((server.address() as { port: number }).port));
   });
 }
 
-function bindUdp(sock: UdpSocket): Promise<number> {
+function bindUdp(sock: UdpSocket, port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     sock.once('error', reject);
-    sock.bind(0, HOST, () => resolve(sock.address().port));
+    sock.bind(port, HOST, () => resolve(sock.address().port));
   });
+}
+
+/**
+ * A port that was free a moment ago: taken with `take(port)`, then let go.
+ * Chosen below Linux's ephemeral range (32768–60999), so that no port-0
+ * bind or connect of another test running meanwhile can take it before the
+ * program connects to it (a Deno run once connected to such a port and got
+ * an open callback where a refusal was due).
+ */
+async function freedPort(take: (port: number) => Promise<() => Promise<void>>): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    try {
+      await (await take(port))();
+      return port;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 50) throw e;
+    }
+  }
 }
 
 /** Byte i of a harness stream is (i % 251), as rs_fill() in rs_test.h. */
@@ -46,18 +65,24 @@ export function pattern(length: number): Buffer {
 }
 
 /** A TCP port that was free a moment ago (bound, then released). */
-async function closedTcpPort(): Promise<number> {
-  const s = createServer();
-  const port = await listen(s);
-  await new Promise((r) => s.close(r));
-  return port;
+function closedTcpPort(): Promise<number> {
+  return freedPort(async (port) => {
+    const s = createServer();
+    await listen(s, port);
+    return () => new Promise<void>((r) => s.close(() => r()));
+  });
 }
 
-async function closedUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  const port = await bindUdp(s);
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+function closedUdpPort(): Promise<number> {
+  return freedPort(async (port) => {
+    const s = createSocket('udp4');
+    const closed = () => new Promise<void>((r) => s.close(() => r()));
+    await bindUdp(s, port).catch(async (e: unknown) => {
+      await closed();
+      throw e;
+    });
+    return closed;
+  });
 }
 
 export async function startPeers(kinds: readonly PeerKind[], clients?: ClientsSpec): Promise<RunningPeers> {
